@@ -1,0 +1,208 @@
+"""The `ratchet` command line: argv, environment, files and exit codes live here and nowhere else.
+
+Results go to stdout in the chosen --format; progress and logs go to stderr.
+Exit codes: 0 done, 1 findings (or the command under test failed), 2 usage, configuration or
+environment error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+import sandbox
+
+from . import __version__, doctor
+from .config import ConfigError, Settings, resolve
+
+log = logging.getLogger("ratchet")
+EXAMPLE = "tasks/example"
+
+
+class Exit(click.ClickException):
+    """An error with a one-sentence message and exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"ratchet: error: {self.format_message()}", err=True)
+
+
+def _logging(verbose: int) -> None:
+    level = logging.DEBUG if verbose else logging.INFO
+    if sys.stderr.isatty():
+        from rich.logging import RichHandler
+
+        handler: logging.Handler = RichHandler(show_path=False, show_time=False)
+    else:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("ratchet: %(message)s"))
+    for name in ("ratchet", "agent", "sandbox", "profilers"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(level)
+        logger.propagate = False
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # so every `with` block removes its containers and copies
+
+
+def settings_for(repo: Path | None, **flags: Any) -> Settings:
+    try:
+        return resolve(repo if repo and repo.is_dir() else None, os.environ, flags)
+    except ConfigError as exc:
+        raise Exit(str(exc)) from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ratchet")
+@click.option("-v", "--verbose", count=True, help="Log more (debug detail) to stderr.")
+def cli(verbose: int) -> None:
+    """Ratchet makes Python code faster and fixes failing code, and proves every change.
+
+    Every change must keep the repository's tests passing, behave identically on every recorded
+    input, and execute fewer CPU instructions. Untrusted code always runs in a sandbox: Docker
+    when an engine answers, otherwise fenced local subprocesses.
+
+    \b
+    Start here:
+      ratchet doctor                      what this machine offers, and what to install
+      ratchet sandbox run tasks/example   run the bundled example's tests in a sandbox
+    """
+    _logging(verbose)
+    signal.signal(signal.SIGTERM, _terminate)
+
+
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format for stdout.",
+)
+SANDBOX = click.option(
+    "--sandbox",
+    type=click.Choice(sandbox.NAMES),
+    default=None,
+    help="Where code runs: docker, local, or auto (Docker when an engine and a base image are "
+    "ready, else local). [default: auto]",
+)
+BASE_IMAGE = click.option(
+    "--base-image",
+    default=None,
+    help="Docker base image. [default: ratchet-base:bookworm, else python:<ver>-slim]",
+)
+
+
+@cli.command("doctor")
+@FORMAT
+@SANDBOX
+@BASE_IMAGE
+def doctor_command(fmt: str, sandbox: str | None, base_image: str | None) -> None:
+    """Say what Ratchet will use on this machine and why, with a fix for each missing piece.
+
+    Exits 0 when the chosen sandbox can run, 2 when it cannot.
+    """
+    settings = settings_for(None, sandbox=sandbox, base_image=base_image)
+    report = doctor.diagnose(settings)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        click.echo(doctor.render_text(report))
+    if not report.usable:
+        raise Exit(f"the {report.sandbox} sandbox cannot run here; apply the fixes above.")
+
+
+@cli.group("sandbox")
+def sandbox_group() -> None:
+    """Build, use and clean up the sandboxes where repository code runs."""
+
+
+@sandbox_group.command("build-base")
+@click.option("--tag", default="ratchet-base:bookworm", show_default=True, help="Image tag.")
+@click.option("--suite", default="bookworm", show_default=True, help="Debian release.")
+@click.option("--mirror", default=None, help="Debian mirror URL. [default: debootstrap's]")
+def build_base_command(tag: str, suite: str, mirror: str | None) -> None:
+    """Build the Docker base image from Debian packages (debootstrap, then docker import).
+
+    Use this where no image registry is reachable. Needs root and debootstrap; takes a minute or
+    two. The image holds Python 3, gcc, valgrind and a non-root user.
+    """
+    from .sandbox_commands import build_base
+
+    click.echo(build_base(tag, suite, mirror))
+
+
+@sandbox_group.command("run", context_settings={"ignore_unknown_options": True})
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.argument("command", nargs=-1, type=click.UNPROCESSED)
+@SANDBOX
+@BASE_IMAGE
+@click.option("--timeout", type=float, default=None, help="Seconds before the run is killed.")
+@FORMAT
+def run_command(
+    path: Path,
+    command: tuple[str, ...],
+    sandbox: str | None,
+    base_image: str | None,
+    timeout: float | None,
+    fmt: str,
+) -> None:
+    """Run COMMAND (default: the repo's test suite) in a fresh sandbox workspace of PATH.
+
+    \b
+    Examples:
+      ratchet sandbox run tasks/example
+      ratchet sandbox run . --sandbox local -- python -c "import mypkg"
+
+    Exits with 0 when the command succeeded, 1 when it failed, 2 when it could not run.
+    """
+    from .sandbox_commands import run_in_sandbox
+
+    settings = settings_for(path, sandbox=sandbox, base_image=base_image, timeout=timeout)
+    argv = list(command) or ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    name, result = run_in_sandbox(settings, path, argv)
+    if fmt == "json":
+        click.echo(json.dumps({"version": 1, "sandbox": name, "result": result.__dict__}, indent=2))
+    else:
+        click.echo(result.stdout, nl=False)
+        click.echo(result.stderr, nl=False, err=True)
+    log.info("%s in the %s sandbox", result.describe(), name)
+    sys.exit(0 if result.ok else 1)
+
+
+@sandbox_group.command("clean")
+@click.option("--images", is_flag=True, help="Also remove cached environment images.")
+def clean_command(images: bool) -> None:
+    """Remove every container Ratchet left behind (and, with --images, its cached images)."""
+    from .sandbox_commands import clean
+
+    click.echo(clean(images))
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("ratchet: interrupted; sandboxes were removed.", err=True)
+        sys.exit(130)
+    except sandbox.SandboxError as exc:
+        click.echo(f"ratchet: error: {exc}", err=True)
+        sys.exit(2)

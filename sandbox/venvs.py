@@ -1,0 +1,71 @@
+"""The local sandbox's environments: one virtualenv per dependency set, built once and cached.
+
+Building is the trusted step (it runs pip with the host's network and pip configuration, minus
+secrets); the venv is then used read-only by sandboxed runs. A venv is complete only once its
+marker file exists, so an interrupted build is rebuilt rather than half-used.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from .environ import host_env_without_secrets
+from .errors import DependencyInstallError
+from .repo import Dependencies
+
+log = logging.getLogger(__name__)
+MARKER = ".ratchet-complete"
+
+
+def ensure_venv(cache_dir: Path, key: str, python: str, deps: Dependencies, repo: Path) -> Path:
+    """The venv for `key`, building it from `python` and `deps` if it is not cached yet."""
+    venv = cache_dir / "venvs" / key
+    if (venv / MARKER).exists():
+        return venv
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with open(venv.parent / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (venv / MARKER).exists():  # another process built it while we waited
+            return venv
+        shutil.rmtree(venv, ignore_errors=True)
+        _build(cache_dir, venv, python, deps, repo)
+    return venv
+
+
+def _build(cache_dir: Path, venv: Path, python: str, deps: Dependencies, repo: Path) -> None:
+    log_path = cache_dir / "logs" / f"install-{venv.name}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    env = host_env_without_secrets(os.environ)
+    env.pop("PYTHONPATH", None)
+    steps = [
+        [python, "-m", "venv", str(venv)],
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", *deps.pip_args()],
+    ]
+    log.info("building a local environment for %s in %s", repo, venv)
+    with open(log_path, "w") as out:
+        for argv in steps:
+            out.write(f"$ {' '.join(argv)}\n")
+            out.flush()
+            done = subprocess.run(
+                argv,
+                cwd=repo,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                check=False,
+            )
+            if done.returncode != 0:
+                shutil.rmtree(venv, ignore_errors=True)
+                raise DependencyInstallError(
+                    f"installing the dependencies of {repo} failed at `{' '.join(argv[:4])} ...` "
+                    f"(exit {done.returncode}); read the log at {log_path}, fix the requirement, "
+                    "and run again.",
+                    log_path,
+                )
+    (venv / MARKER).write_text(" ".join(deps.pip_args()) + "\n")
