@@ -48,7 +48,9 @@ class RunResult:
     stderr: str
     duration: float
     timed_out: bool = False
-    limit: str | None = None  # which limit ended the run, when one did: "timeout", "memory", ...
+    # The limit the run ran into, when one did: "memory", "processes", "cpu time", "file size",
+    # or "timeout". A resource limit is named even when the timeout then ended the run.
+    limit: str | None = None
     dropped_bytes: int = 0  # output past Limits.output_bytes, counted but not kept
 
     @property
@@ -57,7 +59,12 @@ class RunResult:
 
     def describe(self) -> str:
         """One line for people: how the command ended."""
-        how = f"ended at its {self.limit} limit" if self.limit else f"exited {self.returncode}"
+        if self.limit and self.timed_out and self.limit != "timeout":
+            how = f"hit its {self.limit} limit and was killed at its timeout"
+        elif self.limit:
+            how = f"ended at its {self.limit} limit"
+        else:
+            how = f"exited {self.returncode}"
         return f"`{' '.join(self.argv)}` {how} after {self.duration:.1f}s"
 
 

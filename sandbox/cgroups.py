@@ -8,6 +8,7 @@ starts can escape; at the end every process left in the group is killed and the 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import signal
 import time
@@ -100,13 +101,11 @@ class RunCgroup:
     def hit(self) -> str | None:
         """Which limit the group ran into: "processes", "memory", or None."""
         for path in self.dirs:
-            events = _read(path / "pids.events")
-            if "max" in events and events.split("max", 1)[1].split()[0] != "0":
+            if count_after(_read(path / "pids.events"), "max"):
                 return "processes"
-            if _read(path / "memory.failcnt").strip() not in ("", "0"):
-                return "memory"
-            oom = _read(path / "memory.events")
-            if "oom_kill" in oom and oom.split("oom_kill", 1)[1].split()[0] != "0":
+            # v1 keeps OOM kills in memory.oom_control, v2 in memory.events
+            oom = _read(path / "memory.oom_control") + _read(path / "memory.events")
+            if count_after(oom, "oom_kill"):
                 return "memory"
         return None
 
@@ -128,3 +127,12 @@ def _read(path: Path) -> str:
         return path.read_text()
     except OSError:
         return ""
+
+
+def count_after(text: str, word: str) -> int:
+    """The number after `word` in a cgroup "key value" file's text; 0 when absent."""
+    words = text.split()
+    for key, value in itertools.pairwise(words):
+        if key == word and value.isdigit():
+            return int(value)
+    return 0

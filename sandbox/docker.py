@@ -27,6 +27,7 @@ from docker.models.containers import Container
 
 from . import base
 from .base import Limits, PreparedRepo, RunResult, inside_path
+from .cgroups import count_after
 from .environ import sandbox_env
 from .errors import SandboxUnavailable
 from .images import (
@@ -44,7 +45,9 @@ from .repo import check_repo, list_files, read_dependencies, require_tests
 
 log = logging.getLogger(__name__)
 OWNER = "ratchet.owner"  # label: "<hostname>:<pid>" of the Ratchet process that made it
-COUNTERS = "cat /sys/fs/cgroup/memory/memory.failcnt /sys/fs/cgroup/pids/pids.events 2>/dev/null"
+COUNTERS = (
+    "cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/pids/pids.events 2>/dev/null"
+)
 
 
 def connect() -> docker.DockerClient:
@@ -149,7 +152,9 @@ class DockerSession:
             self.image,
             ["sleep", "infinity"],
             init=True,
-            user=f"{UID}:{UID}",
+            # The idle main process is root's, so that `kill -9 -1` as the sandbox user (which
+            # ends every process a run left behind) cannot take the container down with it.
+            user="0",
             working_dir=WORKDIR,
             network_mode="none",
             mem_limit=f"{limits.memory_mb}m",
@@ -221,7 +226,9 @@ class DockerWorkspace:
             user=f"{UID}:{UID}",
         )["Id"]
         stdout, stderr = CappedBuffer(limits.output_bytes), CappedBuffer(limits.output_bytes)
-        watchdog = threading.Timer(timeout + 30, self._kill)  # if `timeout` itself is defeated
+        # `timeout` ends its own process group; the watchdog ends whatever escaped the group and
+        # still holds the output open.
+        watchdog = threading.Timer(timeout + 1, self._kill_leftovers)
         start = time.monotonic()
         watchdog.start()
         try:
@@ -231,10 +238,11 @@ class DockerWorkspace:
         finally:
             watchdog.cancel()
         duration = time.monotonic() - start
+        self._kill_leftovers()  # nothing a run starts outlives it
         returncode = api.exec_inspect(exec_id)["ExitCode"]
         returncode = -9 if returncode is None else returncode
         timed_out = returncode in (124, 137, -9) and duration >= timeout
-        limit = "timeout" if timed_out else (self._limit_hit() if returncode else None)
+        limit = (self._limit_hit() if returncode else None) or ("timeout" if timed_out else None)
         return RunResult(
             argv=tuple(argv),
             returncode=returncode,
@@ -246,9 +254,9 @@ class DockerWorkspace:
             dropped_bytes=stdout.dropped + stderr.dropped,
         )
 
-    def _kill(self) -> None:
+    def _kill_leftovers(self) -> None:
         with contextlib.suppress(docker.errors.APIError):
-            self.container.kill()
+            self.container.exec_run(["sh", "-c", "kill -9 -1"], user=f"{UID}:{UID}")
 
     def _limit_hit(self) -> str | None:
         """Which cgroup limit a failed run ran into, from the counters' change since last read."""
@@ -294,8 +302,5 @@ class DockerWorkspace:
 
 
 def _parse_counters(text: str) -> tuple[int, int]:
-    """(memory.failcnt, pids.events max) from COUNTERS' output; zeros when unreadable."""
-    words = text.split()
-    failcnt = int(words[0]) if words and words[0].isdigit() else 0
-    pids = int(words[words.index("max") + 1]) if "max" in words[:-1] else 0
-    return failcnt, pids
+    """(OOM kills, forks refused at pids.max) from COUNTERS' output; zeros when unreadable."""
+    return count_after(text, "oom_kill"), count_after(text, "max")

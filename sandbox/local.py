@@ -240,7 +240,7 @@ class LocalWorkspace:
             returncode = proc.wait()
             for pump in pumps:
                 pump.join(timeout=5)
-            hit = "timeout" if timed_out else (group.hit() if group else None)
+            hit = (group.hit() if group else None) or ("timeout" if timed_out else None)
         finally:
             if group:
                 group.remove()
