@@ -198,10 +198,8 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        sys.exit(130)
-    except KeyboardInterrupt:
-        click.echo("ratchet: interrupted; sandboxes were removed.", err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("ratchet: interrupted; its sandboxes were removed.", err=True)
         sys.exit(130)
     except sandbox.SandboxError as exc:
         click.echo(f"ratchet: error: {exc}", err=True)

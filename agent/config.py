@@ -5,7 +5,6 @@ Nothing below the CLI reads the environment; it receives a `Settings`.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,7 +32,7 @@ class Settings(BaseModel):
 
     sandbox: Literal["auto", "docker", "local"] = "auto"
     base_image: str | None = None
-    cache_dir: Path = Field(default_factory=lambda: default_cache_dir(os.environ))
+    cache_dir: Path
     memory_mb: int = Field(2048, ge=128)
     timeout: float = Field(900.0, gt=0)
     pids: int = Field(256, ge=16)
@@ -83,7 +82,7 @@ def resolve(repo: Path | None, environ: Mapping[str, str], flags: Mapping[str, A
         ("the RATCHET_* environment", _from_environ(environ)),
         ("the command line", {k: v for k, v in flags.items() if v is not None}),
     ]
-    merged: dict[str, Any] = {}
+    merged: dict[str, Any] = {"cache_dir": default_cache_dir(environ)}
     origin: dict[str, str] = {}
     for source, layer in layers:
         merged.update(layer)

@@ -45,8 +45,9 @@ from .repo import check_repo, list_files, read_dependencies, require_tests
 
 log = logging.getLogger(__name__)
 OWNER = "ratchet.owner"  # label: "<hostname>:<pid>" of the Ratchet process that made it
-COUNTERS = (
-    "cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/pids/pids.events 2>/dev/null"
+COUNTERS = (  # memory, then pids; cgroup v1 and v2 paths
+    "cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events 2>/dev/null;"
+    "echo --; cat /sys/fs/cgroup/pids/pids.events /sys/fs/cgroup/pids.events 2>/dev/null"
 )
 
 
@@ -303,4 +304,5 @@ class DockerWorkspace:
 
 def _parse_counters(text: str) -> tuple[int, int]:
     """(OOM kills, forks refused at pids.max) from COUNTERS' output; zeros when unreadable."""
-    return count_after(text, "oom_kill"), count_after(text, "max")
+    memory, _, pids = text.partition("--")
+    return count_after(memory, "oom_kill"), count_after(pids, "max")

@@ -24,11 +24,12 @@ def is_secret(name: str) -> bool:
 
 
 def sandbox_env(base: Mapping[str, str], extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """FIXED plus the sandbox's own `base` plus caller `extra`, with secret-looking names dropped.
+    """The sandbox's own `base` plus caller `extra` plus FIXED, with secret-looking names dropped.
 
-    Dropping applies to `extra` too: a caller cannot smuggle a token in by accident.
+    FIXED wins, so every measured run has the same conditions; dropping applies to `extra` too,
+    so a caller cannot smuggle a token in by accident.
     """
-    merged = {**FIXED, **base, **(extra or {})}
+    merged = {**base, **(extra or {}), **FIXED}
     return {name: value for name, value in merged.items() if not is_secret(name)}
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import BadRepository
 
@@ -131,6 +132,19 @@ def require_tests(root: Path, files: tuple[str, ...]) -> None:
         )
 
 
+def _group(groups: dict[str, Any], name: str, seen: set[str]) -> list[str]:
+    """A PEP 735 dependency group's requirements, with {include-group = ...} expanded."""
+    if name in seen:
+        raise BadRepository(f"dependency group {name!r} includes itself; fix pyproject.toml.")
+    found: list[str] = []
+    for entry in groups.get(name, []):
+        if isinstance(entry, str):
+            found.append(entry)
+        elif isinstance(entry, dict) and "include-group" in entry:
+            found += _group(groups, entry["include-group"], seen | {name})
+    return found
+
+
 def read_dependencies(root: Path, files: tuple[str, ...]) -> Dependencies:
     """Declared dependencies: pyproject's [project] and test extras, and requirements files."""
     requirements: list[str] = []
@@ -146,7 +160,7 @@ def read_dependencies(root: Path, files: tuple[str, ...]) -> Dependencies:
         groups = data.get("dependency-groups", {})
         for name in TEST_EXTRAS:
             requirements += extras.get(name, [])
-            requirements += [g for g in groups.get(name, []) if isinstance(g, str)]
+            requirements += _group(groups, name, set())
     requirement_files = tuple(
         f for f in files if "/" not in f and "requirements" in f and f.endswith(".txt")
     )
