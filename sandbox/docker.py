@@ -274,7 +274,10 @@ class DockerWorkspace:
         return None
 
     def read_file(self, path: str) -> bytes:
-        stream, _ = self.container.get_archive(f"{WORKDIR}/{inside_path(path)}")
+        try:
+            stream, _ = self.container.get_archive(f"{WORKDIR}/{inside_path(path)}")
+        except docker.errors.NotFound as exc:
+            raise FileNotFoundError(f"{path} is not in the workspace") from exc
         with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
             member = tar.next()
             extracted = tar.extractfile(member) if member else None
