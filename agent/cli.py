@@ -7,11 +7,13 @@ environment error, 130 interrupted.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -19,6 +21,9 @@ from typing import Any
 import click
 
 import sandbox
+from profilers.measure import MeasurementError
+from profilers.pyspy import ProfilingError
+from sandbox.base import Session
 
 from . import __version__, doctor
 from .config import ConfigError, Settings, resolve
@@ -56,6 +61,16 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # so every `with` block removes its containers and copies
 
 
+@contextlib.contextmanager
+def prepared(settings: Settings, path: Path) -> Iterator[Session]:
+    """The repo prepared in the configured sandbox, closed on the way out."""
+    name, why = sandbox.choose(settings.sandbox, settings.base_image)
+    log.info("using the %s sandbox: %s", name, why)
+    box = sandbox.make_sandbox(name, settings.cache_dir, settings.limits(), settings.base_image)
+    with box.prepare(path) as session:
+        yield session
+
+
 def settings_for(repo: Path | None, **flags: Any) -> Settings:
     try:
         return resolve(repo if repo and repo.is_dir() else None, os.environ, flags)
@@ -77,6 +92,7 @@ def cli(verbose: int) -> None:
     Start here:
       ratchet doctor                      what this machine offers, and what to install
       ratchet sandbox run tasks/example   run the bundled example's tests in a sandbox
+      ratchet profile tasks/example       hotspots and instruction counts of the example
     """
     _logging(verbose)
     signal.signal(signal.SIGTERM, _terminate)
@@ -121,6 +137,104 @@ def doctor_command(fmt: str, sandbox: str | None, base_image: str | None) -> Non
         click.echo(doctor.render_text(report))
     if not report.usable:
         raise Exit(f"the {report.sandbox} sandbox cannot run here; apply the fixes above.")
+
+
+@cli.command("profile")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option(
+    "--top", type=click.IntRange(1), default=10, show_default=True, help="Hotspots to show."
+)
+@click.option(
+    "--measure",
+    "measure_top",
+    type=click.IntRange(0),
+    default=5,
+    show_default=True,
+    help="How many of the top hotspots to count instructions for.",
+)
+@click.option(
+    "--function",
+    "functions",
+    multiple=True,
+    metavar="NAME",
+    help="Count this function (pkg.mod.Class.method) instead; repeatable.",
+)
+@click.option(
+    "--counter",
+    type=click.Choice(["auto", "callgrind", "perf", "bytecode"]),
+    default="auto",
+    show_default=True,
+    help="Instruction counter: callgrind (exact), perf (hardware), bytecode (advisory).",
+)
+@click.option(
+    "--rate",
+    type=click.IntRange(10, 5000),
+    default=500,
+    show_default=True,
+    help="py-spy samples per second.",
+)
+@click.option(
+    "--command",
+    default=None,
+    help="Profile this command instead of the test suite, e.g. 'python bench.py'.",
+)
+@click.option(
+    "--flamegraph",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write an SVG flame graph here (and speedscope JSON beside it).",
+)
+@SANDBOX
+@BASE_IMAGE
+@FORMAT
+def profile_command(
+    path: Path,
+    top: int,
+    measure_top: int,
+    functions: tuple[str, ...],
+    counter: str,
+    rate: int,
+    command: str | None,
+    flamegraph: Path | None,
+    sandbox: str | None,
+    base_image: str | None,
+    fmt: str,
+) -> None:
+    """Show where PATH's tests spend their time, and what the top functions cost in instructions.
+
+    py-spy samples the test suite in a sandbox; the repo's own functions are ranked by their
+    share of samples (total: anywhere on the stack; self: the innermost repo frame). The top
+    ones are then run on their workload (the repo's pytest-benchmark benchmarks that call them,
+    else the tests that call them) under an instruction counter: callgrind where valgrind exists,
+    exact and repeatable.
+
+    \b
+    Examples:
+      ratchet profile tasks/example
+      ratchet profile . --function mypkg.parse.tokenize --flamegraph profile.svg
+    """
+    from .profiling import ProfileOptions, profile, render_text, write_flamegraph
+
+    settings = settings_for(path, sandbox=sandbox, base_image=base_image)
+    options = ProfileOptions(
+        top=top,
+        measure=measure_top,
+        functions=functions,
+        counter=counter,
+        rate=rate,
+        command=command,
+    )
+    with prepared(settings, path) as session:
+        try:
+            result = profile(session, options)
+        except (MeasurementError, ProfilingError) as exc:
+            raise Exit(str(exc)) from exc
+    if flamegraph:
+        for written in write_flamegraph(result, flamegraph):
+            log.info("wrote %s", written)
+    click.echo(json.dumps(result.to_json(), indent=2) if fmt == "json" else render_text(result))
+    if fmt == "text" and not flamegraph:
+        log.info("next: `ratchet profile %s --flamegraph profile.svg` draws where time goes", path)
 
 
 @cli.group("sandbox")

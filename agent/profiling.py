@@ -1,0 +1,176 @@
+"""`ratchet profile`: where a repository's test suite spends its time, and what that costs in
+instructions.
+
+py-spy samples the suite (or a command the user names) in a profiling workspace; the samples are
+ranked into hotspots of the repo's own functions; the top ones are measured on their workload by
+the instruction counter, and the probe says which tests drive each one.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from profilers import flamegraph, pyspy
+from profilers.hotspots import Hotspot, Stack, rank_hotspots
+from profilers.measure import Callers, MeasurementError, Meter, collection_paths
+from sandbox.base import Session
+
+log = logging.getLogger(__name__)
+SUITE = ("python", "-m", "pytest", "-q", "-p", "no:cacheprovider")
+
+
+@dataclass(frozen=True)
+class ProfileOptions:
+    top: int = 10  # rows in the table
+    measure: int = 5  # how many of them get instruction counts
+    functions: tuple[str, ...] = ()  # measure these instead of the top hotspots
+    counter: str = "auto"
+    rate: int = 500  # py-spy samples per second
+    command: str | None = None  # profile this instead of the test suite
+
+
+@dataclass(frozen=True)
+class Row:
+    hotspot: Hotspot | None
+    function: str
+    instructions: int | None = None
+    tests: tuple[str, ...] = ()
+    note: str | None = None  # why there is no count, when there is none
+
+
+@dataclass(frozen=True)
+class Profile:
+    rows: list[Row]
+    samples: int
+    counter: str
+    unit: str
+    impl: str
+    command: tuple[str, ...]
+    stacks: list[Stack] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": 1,
+            "counter": {"name": self.counter, "unit": self.unit, "impl": self.impl},
+            "samples": self.samples,
+            "command": list(self.command),
+            "hotspots": [_row_json(row) for row in self.rows],
+        }
+
+
+def _row_json(row: Row) -> dict[str, Any]:
+    spot = row.hotspot
+    return {
+        "function": row.function,
+        "file": spot.file if spot else None,
+        "line": spot.line if spot else None,
+        "self_share": round(spot.self_share, 4) if spot else 0.0,
+        "total_share": round(spot.total_share, 4) if spot else 0.0,
+        "instructions": row.instructions,
+        "tests": list(row.tests),
+        "note": row.note,
+    }
+
+
+def sources_of(session: Session) -> dict[str, str]:
+    root = session.repo.root
+    return {
+        name: (root / name).read_text(encoding="utf-8", errors="replace")
+        for name in session.repo.files
+        if name.endswith(".py")
+    }
+
+
+def profile(session: Session, options: ProfileOptions) -> Profile:
+    """Sample, rank, then measure the top functions (or the named ones)."""
+    argv = tuple(shlex.split(options.command)) if options.command else SUITE
+    log.info("sampling `%s` with py-spy at %d Hz", " ".join(argv), options.rate)
+    with session.workspace(profiling=True) as ws:
+        recording = pyspy.record(ws, argv, rate=options.rate)
+        root = ws.root
+    if not recording.result.ok:
+        log.warning("the profiled command failed: %s", recording.result.describe())
+    hotspots = rank_hotspots(recording.stacks, root, sources_of(session))[: options.top]
+    samples = sum(stack.count for stack in recording.stacks)
+    targets = list(options.functions) or [h.function for h in hotspots[: options.measure]]
+    log.info("choosing an instruction counter and building the probe")
+    meter = Meter(session, options.counter, runs=1)
+    counted = _measure(meter, session, targets, strict=bool(options.functions))
+    by_name = {h.function: h for h in hotspots}
+    names = list(options.functions) or [h.function for h in hotspots]
+    rows = [Row(by_name.get(name), name, *counted.get(name, (None, (), None))) for name in names]
+    unit = "bytecodes" if meter.counter == "bytecode" else "instructions"
+    impl = meter.impl
+    return Profile(rows, samples, meter.counter, unit, impl, argv, recording.stacks)
+
+
+def _measure(
+    meter: Meter, session: Session, targets: list[str], strict: bool
+) -> dict[str, tuple[int | None, tuple[str, ...], str | None]]:
+    """Count each target on its workload; a failure is a note on its row (or fatal if strict)."""
+    if not targets:
+        return {}
+    log.info("finding the tests that call %d functions", len(targets))
+    callers = meter.callers(targets, collection_paths(session.repo.root, session.repo.files))
+    results: dict[str, tuple[int | None, tuple[str, ...], str | None]] = {}
+    for index, target in enumerate(targets, 1):
+        found: Callers = callers[target]
+        log.info(
+            "[%d/%d] measuring %s on %d tests under %s",
+            index,
+            len(targets),
+            target,
+            len(found.workload),
+            meter.counter,
+        )
+        try:
+            measured = meter.measure(target, found.workload)
+        except MeasurementError as exc:
+            if strict:
+                raise
+            results[target] = (None, found.workload, str(exc))
+            continue
+        value = int(statistics.median(c.value for c in measured.counts))
+        results[target] = (value, found.workload, None)
+    return results
+
+
+def write_flamegraph(profile_: Profile, path: Path) -> list[Path]:
+    """The SVG at `path` and speedscope JSON beside it; returns both paths."""
+    import json
+
+    title = f"ratchet profile: {' '.join(profile_.command)}"
+    path.write_text(flamegraph.render_svg(profile_.stacks, title))
+    speedscope = path.with_suffix(".speedscope.json")
+    speedscope.write_text(json.dumps(flamegraph.to_speedscope(profile_.stacks, title)))
+    return [path, speedscope]
+
+
+def render_text(profile_: Profile) -> str:
+    header = f"{'function':<40} {'self':>6} {'total':>6} {profile_.unit:>14}  tests"
+    lines = [header, "-" * len(header)]
+    for row in profile_.rows:
+        spot = row.hotspot
+        shares = (
+            f"{spot.self_share:>6.1%} {spot.total_share:>6.1%}" if spot else f"{'-':>6} {'-':>6}"
+        )
+        count = f"{row.instructions:>14,}" if row.instructions is not None else f"{'-':>14}"
+        tests = _tests_cell(row)
+        lines.append(f"{row.function:<40} {shares} {count}  {tests}")
+    lines.append("")
+    lines.append(f"{profile_.samples} samples; counter: {profile_.counter} ({profile_.impl})")
+    return "\n".join(lines)
+
+
+def _tests_cell(row: Row) -> str:
+    if row.note:
+        return f"({row.note})"
+    if not row.tests:
+        return ""
+    first = row.tests[0]
+    return first if len(row.tests) == 1 else f"{first} +{len(row.tests) - 1} more"
