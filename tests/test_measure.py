@@ -109,17 +109,17 @@ def test_identical_code_is_never_accepted(meter: Meter, baseline: list[int]) -> 
 
 
 def test_an_unknown_function_is_a_clear_error(meter: Meter) -> None:
-    with pytest.raises(MeasurementError, match="busy.nope was not found"):
+    with pytest.raises(MeasurementError, match=r"busy\.nope was not found"):
         meter.measure("busy.nope", SPIN)
 
 
 def test_a_workload_that_never_calls_the_function_is_an_error(meter: Meter) -> None:
-    with pytest.raises(MeasurementError, match="never called busy.never_called"):
+    with pytest.raises(MeasurementError, match=r"never called busy\.never_called"):
         meter.measure("busy.never_called", SPIN)
 
 
 def test_no_workload_is_an_error(meter: Meter) -> None:
-    with pytest.raises(MeasurementError, match="no test calls busy.work"):
+    with pytest.raises(MeasurementError, match=r"no test calls busy\.work"):
         meter.measure("busy.work", [])
 
 
