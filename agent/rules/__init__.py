@@ -1,0 +1,24 @@
+"""Ratchet's offline rewrite rules: the Low budget tier, which needs no LLM.
+
+Each module here (but base and proposer) holds one rule and exposes it as `RULE`; `all_rules()`
+finds them, ordered by name, so adding a rule is adding a module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from .base import Rewrite, Rule
+
+__all__ = ["Rewrite", "Rule", "all_rules"]
+NOT_RULES = frozenset({"base", "proposer"})
+
+
+def all_rules() -> list[Rule]:
+    rules = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name not in NOT_RULES and not info.name.startswith("_"):
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            rules.append(module.RULE)
+    return sorted(rules, key=lambda rule: rule.name)
