@@ -6,3 +6,5 @@ say "ratchet doctor"
 .venv/bin/ratchet doctor
 say "ratchet sandbox run tasks/example"
 .venv/bin/ratchet sandbox run tasks/example
+say "ratchet profile tasks/example"
+.venv/bin/ratchet profile tasks/example --flamegraph profile.svg
