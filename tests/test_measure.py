@@ -162,3 +162,12 @@ def test_missing_valgrind_is_said_plainly(meter: Meter) -> None:
 
 def test_auto_falls_back_to_bytecode_without_valgrind_or_perf(meter: Meter) -> None:
     assert Meter(NoValgrind(meter.session), "auto").counter == "bytecode"  # type: ignore[arg-type]
+
+
+def test_the_perf_counter_counts_where_the_machine_has_one(meter: Meter) -> None:
+    from profilers.hardware import probe
+
+    if (reason := probe()) is not None:
+        pytest.skip(f"hardware counters are not available here: {reason}")
+    counts = Meter(meter.session, "perf", runs=2).measure("busy.work", SPIN).counts
+    assert counts[0].unit == "instructions" and all(c.value > 10_000 for c in counts)
