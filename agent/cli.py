@@ -169,9 +169,16 @@ def doctor_command(fmt: str, sandbox: str | None, base_image: str | None) -> Non
 @click.option(
     "--rate",
     type=click.IntRange(10, 5000),
-    default=500,
+    default=100,
     show_default=True,
-    help="py-spy samples per second.",
+    help="py-spy samples per second (higher costs the profiled run more).",
+)
+@click.option(
+    "--min-samples",
+    type=click.IntRange(1),
+    default=400,
+    show_default=True,
+    help="Sample a short command again (up to 8 runs) until there are this many samples.",
 )
 @click.option(
     "--command",
@@ -194,6 +201,7 @@ def profile_command(
     functions: tuple[str, ...],
     counter: str,
     rate: int,
+    min_samples: int,
     command: str | None,
     flamegraph: Path | None,
     sandbox: str | None,
@@ -222,6 +230,7 @@ def profile_command(
         functions=functions,
         counter=counter,
         rate=rate,
+        min_samples=min_samples,
         command=command,
     )
     with prepared(settings, path) as session:

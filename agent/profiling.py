@@ -30,7 +30,9 @@ class ProfileOptions:
     measure: int = 5  # how many of them get instruction counts
     functions: tuple[str, ...] = ()  # measure these instead of the top hotspots
     counter: str = "auto"
-    rate: int = 500  # py-spy samples per second
+    rate: int = 100  # py-spy samples per second: low enough to add under 5% to the run
+    min_samples: int = 400  # short suites are sampled again until there are this many
+    max_runs: int = 8
     command: str | None = None  # profile this instead of the test suite
 
 
@@ -89,14 +91,9 @@ def sources_of(session: Session) -> dict[str, str]:
 def profile(session: Session, options: ProfileOptions) -> Profile:
     """Sample, rank, then measure the top functions (or the named ones)."""
     argv = tuple(shlex.split(options.command)) if options.command else SUITE
-    log.info("sampling `%s` with py-spy at %d Hz", " ".join(argv), options.rate)
-    with session.workspace(profiling=True) as ws:
-        recording = pyspy.record(ws, argv, rate=options.rate)
-        root = ws.root
-    if not recording.result.ok:
-        log.warning("the profiled command failed: %s", recording.result.describe())
-    hotspots = rank_hotspots(recording.stacks, root, sources_of(session))[: options.top]
-    samples = sum(stack.count for stack in recording.stacks)
+    stacks, root = _sample(session, argv, options)
+    hotspots = rank_hotspots(stacks, root, sources_of(session))[: options.top]
+    samples = sum(stack.count for stack in stacks)
     targets = list(options.functions) or [h.function for h in hotspots[: options.measure]]
     log.info("choosing an instruction counter and building the probe")
     meter = Meter(session, options.counter, runs=1)
@@ -106,7 +103,31 @@ def profile(session: Session, options: ProfileOptions) -> Profile:
     rows = [Row(by_name.get(name), name, *counted.get(name, (None, (), None))) for name in names]
     unit = "bytecodes" if meter.counter == "bytecode" else "instructions"
     impl = meter.impl
-    return Profile(rows, samples, meter.counter, unit, impl, argv, recording.stacks)
+    return Profile(rows, samples, meter.counter, unit, impl, argv, stacks)
+
+
+def _sample(
+    session: Session, argv: tuple[str, ...], options: ProfileOptions
+) -> tuple[list[Stack], str]:
+    """py-spy over `argv`, run again (each in a fresh workspace) until there are enough samples.
+
+    A low rate keeps py-spy's cost per run small; repeating a short suite gives the ranking
+    enough samples to be stable.
+    """
+    stacks: list[Stack] = []
+    root = ""
+    for run in range(1, options.max_runs + 1):
+        with session.workspace(profiling=True) as ws:
+            recording = pyspy.record(ws, argv, rate=options.rate)
+            root = ws.root
+        if not recording.result.ok and run == 1:
+            log.warning("the profiled command failed: %s", recording.result.describe())
+        stacks += recording.stacks
+        samples = sum(stack.count for stack in stacks)
+        log.info("run %d: %d samples of `%s` at %d Hz", run, samples, " ".join(argv), options.rate)
+        if samples >= options.min_samples:
+            break
+    return stacks, root
 
 
 def _measure(

@@ -33,8 +33,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         "15",
         "--measure",
         "2",
-        "--rate",
-        "1000",
+        "--min-samples",
+        "700",
         "--flamegraph",
         str(svg),
     )
