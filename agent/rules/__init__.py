@@ -1,6 +1,7 @@
 """Ratchet's offline rewrite rules: the Low budget tier, which needs no LLM.
 
-Each module here (but base and proposer) holds one rule and exposes it as `RULE`; `all_rules()`
+Each module here (but base, proposer and the private `_blocks`, `_facts`, `_mappings` and
+`_constants`, which hold what rules share) holds one rule and exposes it as `RULE`; `all_rules()`
 finds them, ordered by name, so adding a rule is adding a module.
 """
 

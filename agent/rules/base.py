@@ -10,11 +10,13 @@ times, a name that may be rebound at run time).
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
 import libcst as cst
+
+from ._blocks import binding_targets, walk
 
 
 @dataclass(frozen=True)
@@ -26,10 +28,20 @@ class Rewrite:
     helpers: tuple[str, ...] = ()  # module-level statements, e.g. "_STOPWORDS = frozenset({...})"
 
     def source(self) -> str:
-        """The candidate as text: imports, helpers, then the function (what replace_function takes)."""
+        """The candidate as text: imports, helpers, two blank lines, then the function (what
+        replace_function takes)."""
         head = [*self.imports, *self.helpers]
-        body = cst.Module(body=[self.function]).code
-        return ("\n".join(head) + "\n\n\n" if head else "") + body
+        if not head:
+            return cst.Module(body=[self.function]).code
+        lines = _from_first_comment(self.function.leading_lines)
+        body = cst.Module(body=[self.function.with_changes(leading_lines=lines)]).code
+        return "\n".join(head) + "\n\n\n" + body
+
+
+def _from_first_comment(lines: Sequence[cst.EmptyLine]) -> Sequence[cst.EmptyLine]:
+    """The lines above a def without the blank ones before its first comment."""
+    comments = [index for index, line in enumerate(lines) if line.comment is not None]
+    return lines[comments[0] :] if comments else ()
 
 
 class Rule(abc.ABC):
@@ -44,45 +56,18 @@ class Rule(abc.ABC):
 
 
 def assigned_names(node: cst.CSTNode) -> set[str]:
-    """Every name bound anywhere under `node`: assignments, for/with targets, defs, imports,
-    parameters, global/nonlocal declarations. Used to prove a builtin is not shadowed."""
-    return set(_bound(node))
+    """Every name bound anywhere under `node`: assignment, for, with, except and del targets,
+    defs, classes, parameters, imports, global/nonlocal declarations, match captures; "*" for a
+    star import. Any name in a target counts (`d[k] = v` names d and k), erring towards caution.
+    Used to prove a builtin is not shadowed."""
+    return {name for child in walk(node) for name in _bound(child)}
 
 
 def _bound(node: cst.CSTNode) -> Iterator[str]:
-    for child in _walk(node):
-        if isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Param)):
-            yield child.name.value
-        elif isinstance(child, (cst.AssignTarget, cst.For, cst.CompFor, cst.WithItem)):
-            target = getattr(child, "target", None) or getattr(child, "asname", None)
-            if isinstance(target, cst.AsName):
-                target = target.name
-            yield from _names_in(target)
-        elif isinstance(child, (cst.AnnAssign, cst.AugAssign, cst.NamedExpr)):
-            yield from _names_in(child.target)
-        elif isinstance(child, cst.ImportAlias):
-            if child.asname is not None:
-                yield from _names_in(child.asname.name)
-            else:  # `import a.b` binds `a`
-                yield cst.Module(body=[]).code_for_node(child.name).split(".")[0]
-        elif isinstance(child, (cst.Global, cst.Nonlocal)):
-            yield from (n.name.value for n in child.names)
-        elif isinstance(child, cst.ImportStar):
-            yield "*"
-
-
-def _names_in(target: cst.CSTNode | None) -> Iterator[str]:
-    if target is None:
-        return
-    for child in _walk(target):
-        if isinstance(child, cst.Name):
-            yield child.value
-
-
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    yield node
-    for child in node.children:
-        yield from _walk(child)
+    if isinstance(node, cst.ImportStar):
+        yield "*"
+    for target in binding_targets(node):
+        yield from (name.value for name in walk(target) if isinstance(name, cst.Name))
 
 
 def builtin_is_free(name: str, function: cst.FunctionDef, module: cst.Module) -> bool:

@@ -1,0 +1,143 @@
+"""How often each offline rule fires, and what its candidates do to instruction counts.
+
+    .venv/bin/python benchmarks/rules.py [--sandbox docker|local] [--packages click,rich,docker]
+                                         [--no-measure] [--json]
+
+Part 1 runs the Low-tier proposer over every function of the bundled example and of real
+pure-Python packages installed next to Ratchet, and counts the functions each rule fired on.
+Part 2 measures each candidate for the example's planted functions under callgrind (K=1, on the
+function's own workload: its benchmark, else its tests) against the unchanged function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from agent.rewrite import list_functions
+from agent.rules import all_rules
+from agent.rules.proposer import propose
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "tasks" / "example"
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def package_files(name: str) -> tuple[Path, list[Path]]:
+    if name == "example":
+        return EXAMPLE, sorted((EXAMPLE / "wordfreq").glob("*.py"))
+    root = Path(importlib.import_module(name).__file__ or "").parent
+    return root.parent, sorted(root.rglob("*.py"))
+
+
+def fire_counts(packages: list[str]) -> dict[str, Any]:
+    """Per package: functions tried, and per rule the number of functions it fired on."""
+    table: dict[str, Any] = {}
+    for package in packages:
+        base, files = package_files(package)
+        fired: Counter[str] = Counter()
+        failures: Counter[str] = Counter()
+        tried = 0
+        started = time.monotonic()
+        for path in files:
+            source = path.read_text(encoding="utf-8", errors="replace")
+            rel = str(path.relative_to(base))
+            for definition in list_functions(source, path=rel):
+                tried += 1
+                found, failed = propose(source, definition.qualname, path=rel)
+                fired.update({p.rules[0] for p in found if len(p.rules) == 1})
+                failures.update(f.rule for f in failed)
+        table[package] = {
+            "functions": tried,
+            "fired": dict(fired),
+            "failures": dict(failures),
+            "seconds": round(time.monotonic() - started, 1),
+        }
+        say(f"{package}: {tried} functions, {sum(fired.values())} firings")
+    return table
+
+
+def measure_example(sandbox_name: str) -> list[dict[str, Any]]:
+    """Callgrind counts of each planted function, unchanged and under each proposal."""
+    from profilers.measure import Meter, collection_paths
+    from sandbox import make_sandbox
+
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as cache:
+        box = make_sandbox(
+            sandbox_name,
+            Path(cache) if sandbox_name == "local" else Path.home() / ".cache" / "ratchet",
+        )
+        with box.prepare(EXAMPLE) as session:
+            meter = Meter(session, "callgrind", runs=1)
+            targets = {}
+            for path in sorted((EXAMPLE / "wordfreq").glob("*.py")):
+                rel = f"wordfreq/{path.name}"
+                for definition in list_functions(path.read_text(), path=rel):
+                    found, _ = propose(path.read_text(), definition.qualname, path=rel)
+                    if found:
+                        name = f"wordfreq.{path.stem}.{definition.qualname}"
+                        targets[name] = (rel, found)
+            callers = meter.callers(list(targets), collection_paths(EXAMPLE, session.repo.files))
+            for name, (rel, found) in targets.items():
+                workload = callers[name].workload
+                say(f"measuring {name} and {len(found)} candidates on {len(workload)} tests")
+                before = meter.measure(name, workload).counts[0].value
+                for proposal in found:
+                    after = meter.measure(name, workload, {rel: proposal.source}).counts[0].value
+                    rows.append(
+                        {
+                            "function": name,
+                            "rules": list(proposal.rules),
+                            "before": before,
+                            "after": after,
+                            "change": round((after - before) / before, 4),
+                        }
+                    )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sandbox", choices=["docker", "local"], default="docker")
+    parser.add_argument("--packages", default="click,rich,docker")
+    parser.add_argument("--no-measure", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    packages = ["example", *[p for p in args.packages.split(",") if p]]
+    counts = fire_counts(packages)
+    rows = [] if args.no_measure else measure_example(args.sandbox)
+    if args.json:
+        print(json.dumps({"fired": counts, "candidates": rows}, indent=2))
+        return
+    names = [rule.name for rule in all_rules()]
+    print(f"{'rule':<28}" + "".join(f"{p:>10}" for p in packages))
+    for name in names:
+        print(f"{name:<28}" + "".join(f"{counts[p]['fired'].get(name, 0):>10}" for p in packages))
+    print(f"{'functions tried':<28}" + "".join(f"{counts[p]['functions']:>10}" for p in packages))
+    print(
+        f"{'rule failures':<28}"
+        + "".join(f"{sum(counts[p]['failures'].values()):>10}" for p in packages)
+    )
+    print(f"{'seconds':<28}" + "".join(f"{counts[p]['seconds']:>10}" for p in packages))
+    if rows:
+        print(f"\ncallgrind instructions on each function's workload ({args.sandbox} sandbox)")
+        print(f"{'function':<36} {'rules':<52} {'before':>13} {'after':>13} {'change':>8}")
+        for row in rows:
+            print(
+                f"{row['function']:<36} {'+'.join(row['rules']):<52} {row['before']:>13,} "
+                f"{row['after']:>13,} {row['change']:>+8.1%}"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""concat-to-join: before/after pairs, the limits, behaviour, and the planted examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agent.rules.concat_to_join import ConcatToJoin
+from tests.rules.support import assert_not_fired, assert_rewrites, run_rule, same_behaviour
+
+RULE = ConcatToJoin()
+# Each example re-runs the rule (same_behaviour), so no per-example deadline.
+PROPERTY = settings(deadline=None, max_examples=60)
+EXAMPLE = Path(__file__).parents[2] / "tasks" / "example" / "wordfreq"
+
+
+def example(file: str, name: str) -> str:
+    """The example module's text with `name` as its only function."""
+    module = cst.parse_module((EXAMPLE / file).read_text())
+    keep = [s for s in module.body if not isinstance(s, cst.FunctionDef) or s.name.value == name]
+    return module.with_changes(body=keep).code
+
+
+def test_guarded_additions_become_appends_and_one_join() -> None:
+    before = """
+        def f(text: str) -> str:
+            out = ""
+            for ch in text:
+                if ch.isdigit():
+                    out += ch
+                else:
+                    out += "-"
+            return out
+        """
+    after = """
+        def f(text: str) -> str:
+            out_parts = []
+            for ch in text:
+                if ch.isdigit():
+                    out_parts.append(ch)
+                else:
+                    out_parts.append("-")
+            out = "".join(out_parts)
+            return out
+        """
+    assert_rewrites(RULE, before, after)
+
+
+def test_non_empty_start_f_strings_and_percent_formatting() -> None:
+    before = """
+        def f(items):
+            s = "<"
+            for key, value in items:
+                s += f"{key}={value}"; s += "%s;" % key
+            return s
+        """
+    after = """
+        def f(items):
+            s_parts = ["<"]
+            for key, value in items:
+                s_parts.append(f"{key}={value}"); s_parts.append("%s;" % key)
+            s = "".join(s_parts)
+            return s
+        """
+    assert_rewrites(RULE, before, after)
+
+
+def test_while_loop_with_str_calls_and_an_annotated_start() -> None:
+    before = """
+        def f(n):
+            s: str = ""
+            while n > 0:
+                s += str(n % 2)
+                n //= 2
+            return s
+        """
+    after = """
+        def f(n):
+            s_parts = []
+            while n > 0:
+                s_parts.append(str(n % 2))
+                n //= 2
+            s: str = "".join(s_parts)
+            return s
+        """
+    assert_rewrites(RULE, before, after)
+
+
+def test_parts_name_avoids_names_in_use() -> None:
+    before = """
+        def f(words: list[str], s_parts):
+            s = ""
+            for w in words:
+                s += w.upper()
+            return s, s_parts
+        """
+    rewrite = run_rule(RULE, before)
+    assert rewrite is not None and 's = "".join(s_parts_2)' in rewrite.source()
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("def f(words: list[str]):\n    s = ''\n    for w in words:\n        if s:\n            s += ','\n        s += w\n    return s\n", id="accumulator-read-in-loop"),
+        pytest.param("def f(words):\n    s = ''\n    for w in words:\n        s += w\n    return s\n", id="part-of-unknown-type"),
+        pytest.param("def f(words: list[str]):\n    s = 0\n    for w in words:\n        s += w\n    return s\n", id="start-not-str"),
+        pytest.param("def f(words: list[str]):\n    s = ''\n    for w in words:\n        s = s + w\n    return s\n", id="not-augmented"),
+        pytest.param("def f(words: list[str]):\n    s = ''\n    try:\n        for w in words:\n            s += w\n    finally:\n        print(s)\n    return s\n", id="not-adjacent-and-under-try"),
+        pytest.param("def f(xs, str):\n    s = ''\n    for x in xs:\n        s += str(x)\n    return s\n", id="str-shadowed"),
+        pytest.param("def f(text: str = None):\n    s = ''\n    for ch in text:\n        s += ch\n    return s\n", id="annotation-contradicted-by-default"),
+        pytest.param("def f(words: list[str]):\n    s = ''\n    def peek():\n        return s\n    for w in words:\n        s += w\n    return s\n", id="closure-reads-accumulator"),
+        pytest.param("def f(xs):\n    s = ''\n    for x in xs:\n        s += x.strip()\n    return s\n", id="str-method-on-unknown-receiver"),
+    ],
+)  # fmt: skip
+def test_does_not_fire(source: str) -> None:
+    assert_not_fired(RULE, source)
+
+
+GUARDED = """
+def f(words: list[str], sep: str) -> str:
+    s = "["
+    for w in words:
+        if not w:
+            continue
+        if w.isupper():
+            s += w.lower() + sep
+        elif len(w) > 2:
+            s += w[1:] * 2
+        else:
+            s += "%s|" % w
+    else:
+        s += "]"
+    return s
+"""
+
+
+@PROPERTY
+@given(st.lists(st.text(max_size=4)), st.text(max_size=2))
+def test_guarded_join_behaves_the_same(words: list[str], sep: str) -> None:
+    assert same_behaviour(RULE, GUARDED, "f", words, sep)
+
+
+def test_fires_on_the_planted_normalize() -> None:
+    rewrite = run_rule(RULE, example("text.py", "normalize"))
+    assert rewrite is not None
+    assert (
+        '            result_parts.append(" ")\n    result = "".join(result_parts)'
+        in rewrite.source()
+    )
+
+
+def test_fires_on_the_planted_format_report() -> None:
+    rewrite = run_rule(RULE, example("report.py", "format_report"))
+    assert rewrite is not None
+    assert 'report_parts = [title + "\\n" + "=" * len(title) + "\\n"]' in rewrite.source()
+
+
+@PROPERTY
+@given(st.text())
+def test_planted_normalize_behaves_the_same(text: str) -> None:
+    assert same_behaviour(RULE, example("text.py", "normalize"), "normalize", text)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [({}, "T", ()), ({"cat": 3, "hat": 12}, "Top", ("c",)), ({"a": 1}, "", ("", "b"))],
+)
+def test_planted_format_report_behaves_the_same(
+    args: tuple[object, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(EXAMPLE.parent))
+    assert same_behaviour(RULE, example("report.py", "format_report"), "format_report", *args)

@@ -1,0 +1,72 @@
+"""The Low tier on the bundled example: every planted function gets a proposal, and each
+proposal, written into a copy of the example, keeps its whole test suite passing."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agent.rules.proposer import Proposal, propose
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "tasks" / "example"
+PLANTED = [
+    ("text", "normalize"),
+    ("text", "ngrams"),
+    ("filters", "remove_stopwords"),
+    ("filters", "unique_words"),
+    ("counting", "count_words"),
+    ("counting", "top_words"),
+    ("report", "format_report"),
+]
+
+
+def proposals(module: str, function: str) -> list[Proposal]:
+    source = (EXAMPLE / "wordfreq" / f"{module}.py").read_text()
+    found, failures = propose(source, function, path=f"wordfreq/{module}.py")
+    assert failures == []
+    return found
+
+
+@pytest.mark.parametrize(("module", "function"), PLANTED)
+def test_every_planted_function_gets_a_proposal(module: str, function: str) -> None:
+    assert proposals(module, function)
+
+
+def test_rules_that_fire_together_are_also_chained() -> None:
+    rules = [p.rules for p in proposals("report", "format_report")]
+    assert ("any-all-generator", "concat-to-join", "drop-keys-call") in rules
+
+
+def test_a_proposal_changes_only_the_target_function() -> None:
+    diff = proposals("counting", "top_words")[0].diff
+    changed = [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in "+++---"]
+    assert changed == [
+        "-        word = sorted(remaining, key=lambda w: (-remaining[w], w))[0]",
+        "+        word = min(remaining, key=lambda w: (-remaining[w], w))",
+    ]
+
+
+def test_a_function_no_rule_fires_on_gets_none() -> None:
+    assert proposals("text", "tokenize") == []
+
+
+@pytest.mark.parametrize(("module", "function"), PLANTED)
+def test_each_proposal_keeps_the_examples_tests_passing(
+    module: str, function: str, tmp_path: Path
+) -> None:
+    for proposal in proposals(module, function):
+        copy = tmp_path / "-".join(proposal.rules)
+        shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns("__pycache__", ".*cache"))
+        (copy / "wordfreq" / f"{module}.py").write_text(proposal.source)
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x"],
+            cwd=copy,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, f"{proposal.rules}: {done.stdout[-800:]}"
