@@ -51,6 +51,17 @@ def _mapping_makers(function: cst.FunctionDef, module: cst.Module) -> set[str]:
     """Callables that make a mapping here: the builtin `dict`, and the `collections` classes
     the module imports (under their own names) and the function does not rebind."""
     makers = {"dict"} if builtin_is_free("dict", function, module) else set()
+    makers |= _imported_makers(module)
+    rebound = assigned_names(function)
+    return {name for name in makers if name.split(".")[0] not in rebound}
+
+
+def _imported_makers(module: cst.Module) -> frozenset[str]:
+    """The collections mapping classes the module imports; searched once per module."""
+    cached = _IMPORTED.get(id(module))
+    if cached is not None and cached[0] is module:
+        return cached[1]
+    makers: set[str] = set()
     for node in m.findall(module, m.ImportFrom(module=m.Name("collections"))):
         aliases = cst.ensure_type(node, cst.ImportFrom).names
         if not isinstance(aliases, cst.ImportStar):
@@ -58,8 +69,13 @@ def _mapping_makers(function: cst.FunctionDef, module: cst.Module) -> set[str]:
             makers |= own_names & _COLLECTIONS_MAPPINGS
     if m.findall(module, m.ImportAlias(name=m.Name("collections"), asname=None)):
         makers |= {f"collections.{name}" for name in _COLLECTIONS_MAPPINGS}
-    rebound = assigned_names(function)
-    return {name for name in makers if name.split(".")[0] not in rebound}
+    if len(_IMPORTED) > 64:
+        _IMPORTED.clear()
+    _IMPORTED[id(module)] = (module, frozenset(makers))
+    return frozenset(makers)
+
+
+_IMPORTED: dict[int, tuple[cst.Module, frozenset[str]]] = {}
 
 
 def _dotted(expression: cst.BaseExpression) -> str | None:

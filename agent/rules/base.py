@@ -55,12 +55,27 @@ class Rule(abc.ABC):
         """The rewritten function, or None when the rule's precondition does not hold."""
 
 
-def assigned_names(node: cst.CSTNode) -> set[str]:
+def assigned_names(node: cst.CSTNode) -> frozenset[str]:
+    """Every name bound anywhere under `node` (see _assigned_names), remembered per node: every
+    rule asks this of the same module, and walking a large module costs tens of milliseconds."""
+    key = id(node)
+    cached = _ASSIGNED.get(key)
+    if cached is None or cached[0] is not node:
+        if len(_ASSIGNED) > 64:
+            _ASSIGNED.clear()
+        cached = _ASSIGNED[key] = (node, _assigned_names(node))
+    return cached[1]
+
+
+_ASSIGNED: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}
+
+
+def _assigned_names(node: cst.CSTNode) -> frozenset[str]:
     """Every name bound anywhere under `node`: assignment, for, with, except and del targets,
     defs, classes, parameters, imports, global/nonlocal declarations, match captures; "*" for a
     star import. Any name in a target counts (`d[k] = v` names d and k), erring towards caution.
     Used to prove a builtin is not shadowed."""
-    return {name for child in walk(node) for name in _bound(child)}
+    return frozenset(name for child in walk(node) for name in _bound(child))
 
 
 def _bound(node: cst.CSTNode) -> Iterator[str]:
