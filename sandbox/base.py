@@ -92,7 +92,6 @@ class Workspace(Protocol):
     @property
     def root(self) -> str:
         """The workspace's path as seen by commands running inside it."""
-        ...
 
     def run(
         self,
@@ -147,6 +146,5 @@ class Sandbox(Protocol):
 
     def guarantees(self) -> dict[str, str | None]:
         """Each isolation property mapped to None when it holds, or to why it does not."""
-        ...
 
     def prepare(self, repo: Path) -> Session: ...
