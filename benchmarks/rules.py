@@ -93,7 +93,11 @@ def measure_example(sandbox_name: str) -> list[dict[str, Any]]:
                 say(f"measuring {name} and {len(found)} candidates on {len(workload)} tests")
                 before = meter.measure(name, workload).counts[0].value
                 for proposal in found:
-                    after = meter.measure(name, workload, {rel: proposal.source}).counts[0].value
+                    after = (
+                        meter.measure(name, workload, {rel: proposal.source.encode()})
+                        .counts[0]
+                        .value
+                    )
                     rows.append(
                         {
                             "function": name,
