@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import libcst as cst
+from hypothesis import settings
 
 from agent.rules.base import Rewrite, Rule
+
+# Each Hypothesis example re-runs the rule (same_behaviour), so no per-example deadline.
+PROPERTY = settings(deadline=None, max_examples=60)
+EXAMPLE = Path(__file__).parents[2] / "tasks" / "example" / "wordfreq"
+
+
+def example(file: str, name: str) -> str:
+    """The bundled example module's text with `name` as its only function."""
+    module = cst.parse_module((EXAMPLE / file).read_text())
+    keep = [s for s in module.body if not isinstance(s, cst.FunctionDef) or s.name.value == name]
+    return module.with_changes(body=keep).code
 
 
 def _function(module: cst.Module) -> cst.FunctionDef:

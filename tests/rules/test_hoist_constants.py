@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import libcst as cst
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from agent.rules.hoist_constants import HoistConstants
-from tests.rules.support import assert_not_fired, assert_rewrites, same_behaviour
+from tests.rules.support import EXAMPLE, PROPERTY, assert_not_fired, assert_rewrites, same_behaviour
 
 RULE = HoistConstants()
-# Each example re-runs the rule (same_behaviour), so no per-example deadline.
-PROPERTY = settings(deadline=None, max_examples=60)
-EXAMPLE = Path(__file__).parents[2] / "tasks" / "example" / "wordfreq"
 
 
 def test_compiled_pattern_with_flags_is_built_at_import() -> None:

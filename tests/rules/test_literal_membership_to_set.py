@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import libcst as cst
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from agent.rules.literal_membership_to_set import LiteralMembershipToSet
-from tests.rules.support import assert_not_fired, assert_rewrites, run_rule, same_behaviour
+from tests.rules.support import (
+    PROPERTY,
+    assert_not_fired,
+    assert_rewrites,
+    example,
+    run_rule,
+    same_behaviour,
+)
 
 RULE = LiteralMembershipToSet()
-# Each example re-runs the rule (same_behaviour), so no per-example deadline.
-PROPERTY = settings(deadline=None, max_examples=60)
-EXAMPLE = Path(__file__).parents[2] / "tasks" / "example" / "wordfreq"
-
-
-def example(file: str, name: str) -> str:
-    """The example module's text with `name` as its only function."""
-    module = cst.parse_module((EXAMPLE / file).read_text())
-    keep = [s for s in module.body if not isinstance(s, cst.FunctionDef) or s.name.value == name]
-    return module.with_changes(body=keep).code
 
 
 def test_words_of_a_split_str_are_tested_against_a_frozenset() -> None:
