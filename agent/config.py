@@ -10,7 +10,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from sandbox import Limits
 
@@ -20,7 +28,19 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 # Settings a user may put in [tool.ratchet] or RATCHET_<NAME>: (key, field).
-KEYS = ("sandbox", "base_image", "cache_dir", "memory_mb", "timeout", "pids", "cpus")
+KEYS = (
+    "sandbox",
+    "base_image",
+    "cache_dir",
+    "memory_mb",
+    "timeout",
+    "pids",
+    "cpus",
+    *("budget", "mid_model", "high_model", "mid_candidates", "high_candidates"),
+    *("mid_rounds", "high_rounds", "llm_timeout", "llm_max_retries"),
+    *("llm_max_calls", "llm_max_tokens", "llm_max_seconds"),
+)
+Budget = Literal["low", "mid", "high"]
 
 
 class ConfigError(Exception):
@@ -39,6 +59,35 @@ class Settings(BaseModel):
     cpus: float = Field(2.0, gt=0)
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
+    # The budget tier (see agent.llm.tiers); when unset: "mid" with an API key, else "low".
+    budget: Budget = Field(None, validate_default=True)
+    mid_model: str = Field("gpt-4o-mini", min_length=1)
+    high_model: str = Field("gpt-4o", min_length=1)
+    mid_candidates: int = Field(2, ge=1, le=16)  # candidates per round
+    high_candidates: int = Field(4, ge=1, le=16)
+    mid_rounds: int = Field(2, ge=1, le=10)  # rounds per target (later ones see the rejections)
+    high_rounds: int = Field(3, ge=1, le=10)
+    llm_timeout: float = Field(60.0, gt=0)  # seconds per request
+    llm_max_retries: int = Field(3, ge=0, le=10)  # per request, for transient failures
+    llm_max_calls: int = Field(40, ge=1)  # hard limits for one run
+    llm_max_tokens: int = Field(200_000, ge=1)
+    llm_max_seconds: float = Field(900.0, gt=0)
+
+    @field_validator("budget", mode="before")
+    @classmethod
+    def _budget(cls, value: object, info: ValidationInfo) -> object:
+        """Default to what the LLM settings allow; refuse an LLM tier with no LLM to ask."""
+        if value is None:
+            return "mid" if info.data.get("llm_api_key") else "low"
+        value = value.strip().lower() if isinstance(value, str) else value
+        if value in ("mid", "high") and not (
+            info.data.get("llm_api_key") or info.data.get("llm_base_url")
+        ):
+            raise ValueError(
+                f"the {value} budget asks an LLM and none is configured; set OPENAI_API_KEY "
+                "(or OPENAI_BASE_URL for a local server), or use the low budget"
+            )
+        return value
 
     def limits(self) -> Limits:
         return Limits(

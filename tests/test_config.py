@@ -78,3 +78,56 @@ def test_limits_carry_the_settings() -> None:
 def test_default_cache_dir_follows_the_given_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", "/host/cache")
     assert resolve(None, {"XDG_CACHE_HOME": "/given"}, {}).cache_dir == Path("/given/ratchet")
+
+
+def test_budget_is_low_without_an_api_key() -> None:
+    assert resolve(None, {}, {}).budget == "low"
+
+
+def test_budget_is_mid_with_an_api_key() -> None:
+    assert resolve(None, {"OPENAI_API_KEY": "sk-x"}, {}).budget == "mid"
+
+
+def test_an_llm_budget_without_an_llm_says_what_to_set() -> None:
+    with pytest.raises(ConfigError, match=r"'budget' from the command line .*set OPENAI_API_KEY"):
+        resolve(None, {}, {"budget": "high"})
+
+
+def test_a_local_server_needs_no_key_for_an_llm_budget() -> None:
+    environ = {"OPENAI_BASE_URL": "http://127.0.0.1:11434/v1"}
+    assert resolve(None, environ, {"budget": "mid"}).budget == "mid"
+
+
+def test_budget_from_the_environment_ignores_case() -> None:
+    environ = {"OPENAI_API_KEY": "sk-x", "RATCHET_BUDGET": "High"}
+    assert resolve(None, environ, {}).budget == "high"
+
+
+def test_an_unknown_budget_names_the_choices() -> None:
+    with pytest.raises(ConfigError, match="'low', 'mid' or 'high'"):
+        resolve(None, {"RATCHET_BUDGET": "max"}, {})
+
+
+def test_llm_defaults() -> None:
+    settings = resolve(None, {}, {})
+    assert (settings.mid_model, settings.high_model, settings.llm_timeout) == (
+        "gpt-4o-mini",
+        "gpt-4o",
+        60.0,
+    )
+
+
+def test_llm_limits_come_from_pyproject(tmp_path: Path) -> None:
+    settings = resolve(repo_with(tmp_path, "llm-max-calls = 5\nllm_max_tokens = 9000"), {}, {})
+    assert (settings.llm_max_calls, settings.llm_max_tokens) == (5, 9000)
+
+
+def test_tier_settings_come_from_the_environment() -> None:
+    environ = {"RATCHET_MID_MODEL": "qwen2.5-coder", "RATCHET_MID_CANDIDATES": "3"}
+    settings = resolve(None, environ, {})
+    assert (settings.mid_model, settings.mid_candidates) == ("qwen2.5-coder", 3)
+
+
+def test_an_invalid_llm_timeout_names_the_setting() -> None:
+    with pytest.raises(ConfigError, match="'llm_timeout' from the RATCHET_"):
+        resolve(None, {"RATCHET_LLM_TIMEOUT": "0"}, {})
