@@ -9,9 +9,11 @@ what a rewrite adds.
 from __future__ import annotations
 
 import builtins
+import functools
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 
 import libcst as cst
 import libcst.matchers as m
@@ -119,28 +121,47 @@ def is_private(name: str, function: cst.FunctionDef) -> bool:
 
 
 def names_in(node: cst.CSTNode) -> set[str]:
-    return {cst.ensure_type(n, cst.Name).value for n in m.findall(node, m.Name())}
+    return {n.value for n in walk(node) if isinstance(n, cst.Name)}
+
+
+@functools.lru_cache(maxsize=8)
+def module_names(module: cst.Module) -> frozenset[str]:
+    """`names_in(module)`, worked out once per parsed module (rules ask it for every function)."""
+    return frozenset(names_in(module))
+
+
+@functools.lru_cache(maxsize=8)
+def module_binding_counts(module: cst.Module) -> dict[str, int]:
+    """`binding_counts(module)`, worked out once per parsed module; read it, never change it."""
+    return dict(binding_counts(module))
 
 
 def fresh_name(stem: str, function: cst.FunctionDef, module: cst.Module) -> str:
     """`stem`, or `stem_2`, `stem_3`...: the first that neither the module nor the function uses."""
-    taken = names_in(module) | names_in(function) | set(dir(builtins))
+    taken = module_names(module) | names_in(function) | set(dir(builtins))
     candidates = itertools.chain([stem], (f"{stem}_{n}" for n in itertools.count(2)))
     return next(c for c in candidates if c not in taken)
 
 
-def binding_sites(
-    node: cst.CSTNode, *, comprehensions: bool = True
-) -> dict[str, list[cst.CSTNode]]:
+Sites = Mapping[str, tuple[cst.CSTNode, ...]]
+
+
+def binding_sites(node: cst.CSTNode, *, comprehensions: bool = True) -> Sites:
     """For each name bound anywhere under `node` (nested scopes included, which errs on the side
     of refusing), the nodes binding it: an Assign, a Param, a For... Comprehension variables,
-    local to their comprehension, count unless `comprehensions` is False."""
+    local to their comprehension, count unless `comprehensions` is False. Remembered per node:
+    most rules ask it of the same function."""
+    return _binding_sites(node, comprehensions)
+
+
+@functools.lru_cache(maxsize=32)
+def _binding_sites(node: cst.CSTNode, comprehensions: bool) -> Sites:
     sites: dict[str, list[cst.CSTNode]] = defaultdict(list)
     for child in walk(node):
         if comprehensions or not isinstance(child, cst.CompFor):
             for name in (n for target in binding_targets(child) for n in target_names(target)):
                 sites[name].append(child)
-    return sites
+    return MappingProxyType({name: tuple(nodes) for name, nodes in sites.items()})
 
 
 def binding_counts(node: cst.CSTNode) -> Counter[str]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from ._blocks import names_in
+from ._blocks import module_names, names_in
 
 
 def constant_codes(expression: cst.BaseExpression) -> tuple[str, ...]:
@@ -32,10 +32,11 @@ def _constant(value: cst.BaseExpression) -> bool:
 
 
 def helper_names(function: cst.FunctionDef, module: cst.Module) -> Iterator[str]:
-    """`_RATCHET_<FUNC>_1`, `_2`, ...: module-level names neither the module nor function uses."""
-    taken = names_in(module) | names_in(function)
+    """`_RATCHET_<FUNC>_1`, `_2`, ...: module-level names neither the module nor function uses.
+    The names in use are looked up only when the first is asked for."""
+    taken = module_names(module) | names_in(function)
     stem = f"_RATCHET_{function.name.value.upper()}"
-    return (f"{stem}_{n}" for n in itertools.count(1) if f"{stem}_{n}" not in taken)
+    yield from (f"{stem}_{n}" for n in itertools.count(1) if f"{stem}_{n}" not in taken)
 
 
 def frozenset_helper(name: str, codes: tuple[str, ...]) -> str:

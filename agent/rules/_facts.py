@@ -11,6 +11,7 @@ type is outside what a rewrite promises to preserve.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -102,7 +103,9 @@ class ScopedFacts(cst.CSTTransformer):
         super().on_leave_attribute(original_node, attribute)
 
 
+@functools.lru_cache(maxsize=8)
 def gather_facts(function: cst.FunctionDef, module: cst.Module) -> Facts:
+    """The facts in force across `function`'s own scope; remembered, since several rules ask."""
     once = {name for name, count in binding_counts(function).items() if count == 1}
     bound = assigned_names(module) | assigned_names(function)  # builtin_is_free, for many names
     free = frozenset() if "*" in bound else _BUILTINS - bound

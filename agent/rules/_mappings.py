@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import libcst as cst
 import libcst.matchers as m
 
+from ._blocks import Sites
 from ._facts import annotation_head
 from .base import assigned_names, builtin_is_free
 
@@ -15,9 +18,7 @@ MAPPING_ANNOTATIONS = frozenset(
 _COLLECTIONS_MAPPINGS = frozenset({"Counter", "defaultdict", "OrderedDict"})
 
 
-def proven_mappings(
-    sites: dict[str, list[cst.CSTNode]], function: cst.FunctionDef, module: cst.Module
-) -> set[str]:
+def proven_mappings(sites: Sites, function: cst.FunctionDef, module: cst.Module) -> set[str]:
     """Names every binding of which, in `function`, makes or promises a mapping: a parameter
     or annotated assignment typed as one of MAPPING_ANNOTATIONS, or an assignment of a dict
     display or comprehension, `dict(...)` (the builtin) or a `collections` mapping class call.
@@ -56,11 +57,9 @@ def _mapping_makers(function: cst.FunctionDef, module: cst.Module) -> set[str]:
     return {name for name in makers if name.split(".")[0] not in rebound}
 
 
+@functools.lru_cache(maxsize=8)
 def _imported_makers(module: cst.Module) -> frozenset[str]:
     """The collections mapping classes the module imports; searched once per module."""
-    cached = _IMPORTED.get(id(module))
-    if cached is not None and cached[0] is module:
-        return cached[1]
     makers: set[str] = set()
     for node in m.findall(module, m.ImportFrom(module=m.Name("collections"))):
         aliases = cst.ensure_type(node, cst.ImportFrom).names
@@ -69,13 +68,7 @@ def _imported_makers(module: cst.Module) -> frozenset[str]:
             makers |= own_names & _COLLECTIONS_MAPPINGS
     if m.findall(module, m.ImportAlias(name=m.Name("collections"), asname=None)):
         makers |= {f"collections.{name}" for name in _COLLECTIONS_MAPPINGS}
-    if len(_IMPORTED) > 64:
-        _IMPORTED.clear()
-    _IMPORTED[id(module)] = (module, frozenset(makers))
     return frozenset(makers)
-
-
-_IMPORTED: dict[int, tuple[cst.Module, frozenset[str]]] = {}
 
 
 def _dotted(expression: cst.BaseExpression) -> str | None:

@@ -66,15 +66,23 @@ class AnyAllGenerator(Rule):
         if not reducers:
             return None
         calls = {id(call) for call in _scope_calls(function.body)}
-        transformer = _LazyReduce(reducers, _function_env(function), calls)
+        transformer = _LazyReduce(reducers, function, calls)
         rewritten = cst.ensure_type(function.visit(transformer), cst.FunctionDef)
         return Rewrite(rewritten) if transformer.fired else None
 
 
 class _LazyReduce(cst.CSTTransformer):
-    def __init__(self, reducers: set[str], env: Env, calls: set[int]) -> None:
+    def __init__(self, reducers: set[str], function: cst.FunctionDef, calls: set[int]) -> None:
         super().__init__()
-        self.reducers, self.env, self.calls, self.fired = reducers, env, calls, False
+        self.reducers, self.function, self.calls, self.fired = reducers, function, calls, False
+        self._env: Env | None = None
+
+    @property
+    def env(self) -> Env:
+        """The function's types, worked out at the first `any`/`all` of a list comprehension."""
+        if self._env is None:
+            self._env = _function_env(self.function)
+        return self._env
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         if id(original_node) not in self.calls or not m.matches(updated_node, _REDUCE_LIST):

@@ -10,6 +10,7 @@ times, a name that may be rebound at run time).
 from __future__ import annotations
 
 import abc
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -55,26 +56,13 @@ class Rule(abc.ABC):
         """The rewritten function, or None when the rule's precondition does not hold."""
 
 
+@functools.lru_cache(maxsize=64)
 def assigned_names(node: cst.CSTNode) -> frozenset[str]:
-    """Every name bound anywhere under `node` (see _assigned_names), remembered per node: every
-    rule asks this of the same module, and walking a large module costs tens of milliseconds."""
-    key = id(node)
-    cached = _ASSIGNED.get(key)
-    if cached is None or cached[0] is not node:
-        if len(_ASSIGNED) > 64:
-            _ASSIGNED.clear()
-        cached = _ASSIGNED[key] = (node, _assigned_names(node))
-    return cached[1]
-
-
-_ASSIGNED: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}
-
-
-def _assigned_names(node: cst.CSTNode) -> frozenset[str]:
     """Every name bound anywhere under `node`: assignment, for, with, except and del targets,
     defs, classes, parameters, imports, global/nonlocal declarations, match captures; "*" for a
     star import. Any name in a target counts (`d[k] = v` names d and k), erring towards caution.
-    Used to prove a builtin is not shadowed."""
+    Used to prove a builtin is not shadowed. Remembered per node (nodes hash by identity): every
+    rule asks this of the same module, and walking a large module costs tens of milliseconds."""
     return frozenset(name for child in walk(node) for name in _bound(child))
 
 

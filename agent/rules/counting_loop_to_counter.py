@@ -10,9 +10,9 @@ import libcst.matchers as m
 from ._blocks import (
     Statements,
     assignment,
-    binding_counts,
     compiles,
     is_private,
+    module_binding_counts,
     occurrences,
     only,
     rewrite_blocks,
@@ -67,16 +67,16 @@ class CountingLoopToCounter(Rule):
 
 def _counter(function: cst.FunctionDef, module: cst.Module) -> tuple[str, tuple[str, ...]] | None:
     """How to name Counter here, and the import that needs; None when it cannot be trusted."""
-    if m.findall(module, m.ImportStar()):
+    if "*" in assigned_names(module):  # a star import
         return None
-    bound, local = binding_counts(module), assigned_names(function)
+    bound, local = module_binding_counts(module), assigned_names(function)
     for alias in _aliases(module, m.ImportFrom(module=m.Name("collections"), relative=[])):
         name = alias.evaluated_alias or alias.evaluated_name
-        if alias.evaluated_name == "Counter" and bound[name] == 1 and name not in local:
+        if alias.evaluated_name == "Counter" and bound.get(name) == 1 and name not in local:
             return name, ()
     imported = [a.evaluated_name for a in _aliases(module, m.Import()) if a.asname is None]
     packages = [name for name in imported if name.split(".")[0] == "collections"]
-    if "collections" in local or bound["collections"] != len(packages):
+    if "collections" in local or bound.get("collections", 0) != len(packages):
         return None
     return "collections.Counter", () if "collections" in imported else ("import collections",)
 

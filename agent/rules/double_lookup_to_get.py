@@ -8,7 +8,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.helpers import parse_template_expression
 
-from ._blocks import binding_sites, binding_targets, target_names
+from ._blocks import Sites, binding_sites, binding_targets, target_names
 from ._mappings import proven_mappings
 from .base import Rewrite, Rule
 
@@ -165,9 +165,7 @@ def _is_bound(default: cst.BaseExpression, bound: set[str]) -> bool:
     return isinstance(default, cst.Name) and default.value in bound
 
 
-def _bound_names(
-    sites: dict[str, list[cst.CSTNode]], function: cst.FunctionDef, module: cst.Module
-) -> set[str]:
+def _bound_names(sites: Sites, function: cst.FunctionDef, module: cst.Module) -> set[str]:
     """Names whose load cannot fail or change: parameters bound nowhere else in the function,
     and names assigned at the module's top level that the function does not bind."""
     parameters = {name for name, nodes in sites.items() if len(nodes) == 1}

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import libcst as cst
 import libcst.matchers as m
 
-from ._blocks import binding_counts, compiles, is_private, occurrences
+from ._blocks import binding_counts, compiles, is_private, module_binding_counts, occurrences
 from ._constants import constant_codes, frozenset_helper, helper_names
 from .base import Rewrite, Rule, assigned_names, builtin_is_free
 
@@ -106,11 +106,10 @@ def _stdlib_re(function: cst.FunctionDef, module: cst.Module) -> bool:
     top = [s for s in module.body if isinstance(s, cst.SimpleStatementLine)]
     imports = [n for s in top for n in s.body if isinstance(n, cst.Import)]
     plain = any(a.evaluated_name == "re" and a.asname is None for i in imports for a in i.names)
-    stars = m.findall(module, m.ImportStar())
     return (
         plain
-        and not stars
-        and binding_counts(module)["re"] == 1
+        and "*" not in assigned_names(module)  # no star import
+        and module_binding_counts(module).get("re") == 1
         and "re" not in assigned_names(function)
     )
 

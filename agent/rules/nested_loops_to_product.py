@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from typing import cast
 
@@ -100,7 +101,7 @@ class _Facts:
     def fixed(self, name: str, before: int) -> cst.CSTNode | None:
         """The one node binding `name`, if it is a parameter or a top-level assignment to just
         that name in a statement before index `before`."""
-        sites = self.sites.get(name, [])
+        sites = self.sites.get(name, ())
         site = sites[0] if len(sites) == 1 else None
         if isinstance(site, cst.Param) and site.star != "**":
             return site
@@ -203,7 +204,7 @@ class _Flatten(cst.CSTTransformer):
         outer_uses = self.facts.uses[name] - sum(
             isinstance(n, cst.Name) and n.value == name for n in walk(loop)
         )
-        return self.facts.sites.get(name) == [loop] and outer_uses == 0
+        return self.facts.sites.get(name) == (loop,) and outer_uses == 0
 
     def _fixed_iterable(self, iterable: cst.BaseExpression) -> bool:
         if isinstance(iterable, cst.Name):
@@ -243,8 +244,12 @@ def _itertools_free(function: cst.FunctionDef, module: cst.Module) -> bool:
     all, by `import itertools`."""
     if "itertools" in assigned_names(function) or "*" in assigned_names(module):
         return False
-    imported = m.findall(module, m.ImportAlias(name=m.Name("itertools"), asname=None))
-    return "itertools" not in assigned_names(module) or bool(imported)
+    return "itertools" not in assigned_names(module) or _imports_itertools(module)
+
+
+@functools.lru_cache(maxsize=8)
+def _imports_itertools(module: cst.Module) -> bool:
+    return bool(m.findall(module, m.ImportAlias(name=m.Name("itertools"), asname=None)))
 
 
 RULE = NestedLoopsToProduct()

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from agent.rewrite import Rejected, locate_function, replace_function
+from agent.rewrite import Rejected, replace_function
+from agent.rewrite.index import index_module
+from agent.rewrite.locate import find
 
 from . import all_rules
 from .base import Rule
@@ -47,12 +49,17 @@ def apply_rule(rule: Rule, source: str, qualname: str, path: str) -> str | RuleF
 def _target(
     source: str, qualname: str, path: str
 ) -> tuple[cst.FunctionDef | None, cst.Module] | Rejected:
-    """The function's node (None for a class or an unparsable module) and its parsed module."""
-    found = locate_function(source, qualname, path=path)
+    """The function's node (None for a class) and the module it sits in: the rewrite engine's
+    own parse, which it remembers per text, so every function of a file shares one tree and the
+    rules' per-module facts are worked out once per file, not once per function."""
+    index = index_module(source, path)
+    if isinstance(index, Rejected):
+        return index
+    found = find(index, qualname, path=path)
     if isinstance(found, Rejected):
         return found
     node = found.node if isinstance(found.node, cst.FunctionDef) else None
-    return node, cst.parse_module(source)
+    return node, index.module
 
 
 def _apply(
