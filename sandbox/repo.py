@@ -41,7 +41,7 @@ SKIP_DIRS = frozenset(
 TEST_EXTRAS = ("test", "tests", "testing", "dev")
 
 # What every sandboxed environment gets on top of the repo's own dependencies.
-TOOLS = ("pytest>=7", "pytest-benchmark>=4", "py-spy>=0.3.14")
+TOOLS = ("pytest>=7", "pytest-benchmark>=4", "py-spy>=0.3.14", "hypothesis>=6")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,468 @@
+"""Recording, replay and generation for real, in both sandboxes; the value comparison directly."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from profilers import ratchet_probe as probe
+from profilers.behaviour import (
+    BehaviourError,
+    BehaviourResult,
+    Mismatch,
+    Recording,
+    generate,
+    record,
+    replay,
+)
+from sandbox.base import Session
+from tests.conftest import git_init, make, write_tree
+from tests.test_cli import EXAMPLE
+
+FUNCTIONS = {
+    "triangle": """\
+def triangle(n):
+    total = 0
+    for i in range(abs(n) + 1):
+        total += i
+    return total if n >= 0 else -total
+""",
+    "scale": "def scale(values, factor):\n    return [v * factor for v in values]\n",
+    "greet": 'def greet(name):\n    print(f"hello {name}")\n    return len(name)\n',
+    "parse": """\
+def parse(text):
+    if not text.isdigit():
+        raise ValueError(f"not a number: {text!r}")
+    return int(text)
+""",
+    "mean": "def mean(values):\n    return sum(values) / len(values)\n",
+    "roll": "def roll(n):\n    return [random.random() for _ in range(n)]\n",
+    "apply": "def apply(function, x):\n    return function(x)\n",
+    "count": "def count(n):\n    return n + 1\n",
+    "exists": "def exists(path):\n    return os.path.exists(path)\n",
+    "Box": """\
+class Box:
+    def __init__(self, items):
+        self.items = list(items)
+
+    def total(self):
+        return sum(self.items)
+""",
+}
+TESTS = """\
+import pytest
+
+from calc.core import Box, apply, count, exists, greet, mean, parse, roll, scale, triangle
+
+
+def test_triangle():
+    assert [triangle(n) for n in (1, 2, 3, 10)] == [1, 3, 6, 55]
+
+
+def test_scale():
+    assert scale([1, 2], 3) == [3, 6]
+
+
+def test_greet(capsys):
+    assert greet("ann") == 3
+    assert capsys.readouterr().out == "hello ann\\n"
+
+
+def test_parse():
+    assert parse("12") == 12
+    with pytest.raises(ValueError):
+        parse("x")
+
+
+def test_mean():
+    assert mean([0.1, 0.2, 0.3]) == pytest.approx(0.2)
+
+
+def test_roll():
+    assert len(roll(3)) == 3
+
+
+def test_apply():
+    assert (apply(lambda x: x + 1, 1), apply(abs, -2)) == (2, 2)
+
+
+def test_count():
+    assert [count(i) for i in range(50)] == list(range(1, 51))
+
+
+def test_exists():
+    assert exists("tests/test_calc.py")
+
+
+def test_box():
+    assert Box([1, 2]).total() == 3
+"""
+MODULE = "calc/core.py"
+
+
+def source(**replaced: str) -> str:
+    """calc/core.py with some definitions replaced."""
+    parts = {**FUNCTIONS, **replaced}
+    return "import os\nimport random\n\n\n" + "\n\n".join(parts.values())
+
+
+def candidate(**replaced: str) -> dict[str, bytes]:
+    return {MODULE: source(**replaced).encode()}
+
+
+@pytest.fixture(scope="module")
+def calc_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("calc")
+    files = {"calc/__init__.py": "", MODULE: source(), "tests/test_calc.py": TESTS}
+    write_tree(root, files)
+    git_init(root)
+    return root
+
+
+@pytest.fixture(scope="module", params=["local", pytest.param("docker", marks=pytest.mark.docker)])
+def calc(request: pytest.FixtureRequest, calc_repo: Path, cache_dir: Path) -> Iterator[Session]:
+    with make(request.param, cache_dir).prepare(calc_repo) as session:
+        yield session
+
+
+def recorded(session: Session, name: str, test: str, **caps: int) -> Recording:
+    return record(session, f"calc.core.{name}", [f"tests/test_calc.py::{test}"], **caps)
+
+
+def first(result: BehaviourResult) -> Mismatch:
+    assert result.error is None and result.mismatches, result
+    return result.mismatches[0]
+
+
+# -- recording ---------------------------------------------------------------------------------
+
+
+def test_a_recording_states_the_call_cap(calc: Session) -> None:
+    found = recorded(calc, "count", "test_count", max_calls=10)
+    assert (found.calls, found.seen, found.cap) == (
+        10,
+        50,
+        "kept the first 10 of 50 calls (max_calls)",
+    )
+
+
+def test_a_recording_states_the_byte_cap(calc: Session) -> None:
+    found = recorded(calc, "count", "test_count", max_bytes=400)
+    assert 0 < found.calls < found.seen == 50 and found.cap and found.cap.endswith("(max_bytes)")
+
+
+def test_an_unpicklable_argument_is_marked_and_its_call_skipped(calc: Session) -> None:
+    found = recorded(calc, "apply", "test_apply")
+    result = replay(calc, found, {})
+    assert (found.calls, found.unreplayable, result.replayed, result.skipped) == (2, 1, 1, 1)
+
+
+def test_calls_that_do_not_reproduce_are_dropped_by_the_self_check(calc: Session) -> None:
+    found = recorded(calc, "roll", "test_roll")
+    assert (found.calls, found.dropped, found.unreplayable, replay(calc, found, {}).replayed) == (
+        1,
+        1,
+        1,
+        0,
+    )
+
+
+def test_argument_types_are_kept_for_people_and_generation(calc: Session) -> None:
+    assert recorded(calc, "triangle", "test_triangle").argument_types == ("n: int",)
+
+
+def test_an_unknown_function_cannot_be_recorded(calc: Session) -> None:
+    with pytest.raises(BehaviourError, match=r"calc\.core\.nope was not found"):
+        recorded(calc, "nope", "test_count")
+
+
+def test_a_function_the_tests_never_call_cannot_be_recorded(calc: Session) -> None:
+    with pytest.raises(BehaviourError, match=r"never called calc\.core\.count"):
+        recorded(calc, "count", "test_box")
+
+
+# -- replay ----------------------------------------------------------------------------------
+
+
+def test_the_unchanged_code_replays_cleanly(calc: Session) -> None:
+    result = replay(calc, recorded(calc, "triangle", "test_triangle"), {})
+    assert (result.ok, result.replayed, result.skipped) == (True, 4, 0)
+
+
+def test_a_wrong_answer_on_one_recorded_input_is_caught(calc: Session) -> None:
+    wrong = "def triangle(n):\n    return n * (n + 1) // 2 + (n == 10)\n"
+    result = replay(calc, recorded(calc, "triangle", "test_triangle"), candidate(triangle=wrong))
+    found = first(result)
+    assert (
+        result.total_mismatches,
+        found.aspect,
+        found.arguments,
+        found.expected,
+        found.actual,
+    ) == (
+        1,
+        "return",
+        "(10)",
+        "returned 55",
+        "returned 56",
+    )
+
+
+def test_mutating_an_argument_is_caught(calc: Session) -> None:
+    mutating = """\
+def scale(values, factor):
+    for i, v in enumerate(values):
+        values[i] = v * factor
+    return list(values)
+"""
+    result = replay(calc, recorded(calc, "scale", "test_scale"), candidate(scale=mutating))
+    assert (first(result).aspect, first(result).where) == (
+        "mutation",
+        "values: at [0]: expected 1, got 3",
+    )
+
+
+def test_mutating_self_is_caught(calc: Session) -> None:
+    box = FUNCTIONS["Box"].replace(
+        "return sum(self.items)", "self.items.append(0)\n        return sum(self.items)"
+    )
+    result = replay(calc, recorded(calc, "Box.total", "test_box"), candidate(Box=box))
+    assert first(result).aspect == "mutation" and first(result).where.startswith("self: at .items")
+
+
+def test_printing_something_else_is_caught(calc: Session) -> None:
+    chatty = FUNCTIONS["greet"].replace("hello {name}", "hello, {name}")
+    result = replay(calc, recorded(calc, "greet", "test_greet"), candidate(greet=chatty))
+    assert (first(result).aspect, first(result).expected, first(result).actual) == (
+        "stdout",
+        "'hello ann\\n'",
+        "'hello, ann\\n'",
+    )
+
+
+def test_raising_another_exception_type_is_caught(calc: Session) -> None:
+    other = FUNCTIONS["parse"].replace("raise ValueError", "raise TypeError")
+    result = replay(calc, recorded(calc, "parse", "test_parse"), candidate(parse=other))
+    assert (first(result).aspect, first(result).expected, first(result).actual) == (
+        "exception",
+        "raised ValueError: not a number: 'x'",
+        "raised TypeError: not a number: 'x'",
+    )
+
+
+def test_floats_are_exact_unless_a_tolerance_is_given(calc: Session) -> None:
+    fsum = "import math\n\n\ndef mean(values):\n    return math.fsum(values) / len(values)\n"
+    found = recorded(calc, "mean", "test_mean")
+    exact = replay(calc, found, candidate(mean=fsum))
+    tolerant = replay(calc, found, candidate(mean=fsum), float_tolerance=1e-9)
+    assert (first(exact).aspect, tolerant.ok) == ("return", True)
+
+
+def test_hidden_test_files_are_gone_during_replay(calc: Session) -> None:
+    found = recorded(calc, "exists", "test_exists")
+    hidden = replay(calc, found, {}, hide=["tests/test_calc.py"])
+    assert (replay(calc, found, {}).ok, first(hidden).actual) == (True, "returned False")
+
+
+def test_a_candidate_that_does_not_import_is_an_error_not_a_crash(calc: Session) -> None:
+    broken = {
+        MODULE: source()
+        .replace("import random\n", "import random\nraise RuntimeError('at import')\n")
+        .encode()
+    }
+    result = replay(calc, recorded(calc, "triangle", "test_triangle"), broken)
+    assert result.error and "RuntimeError: at import (at calc/core.py:3)" in result.error, result
+
+
+def test_a_candidate_with_a_syntax_error_is_an_error(calc: Session) -> None:
+    result = replay(
+        calc, recorded(calc, "triangle", "test_triangle"), {MODULE: b"def triangle(n:\n"}
+    )
+    assert result.error and "SyntaxError" in result.error and not result.ok
+
+
+def test_a_candidate_that_exits_the_process_is_an_error(calc: Session) -> None:
+    exits = "import os\n\n\ndef triangle(n):\n    os._exit(0)\n"
+    result = replay(calc, recorded(calc, "triangle", "test_triangle"), candidate(triangle=exits))
+    assert result.error and "ended before writing its result" in result.error
+
+
+def test_a_candidate_that_patches_the_checker_is_an_error(calc: Session) -> None:
+    cheat = "import __main__\n\n__main__.deep_diff = lambda *a, **k: None\n\n\ndef triangle(n):\n    return 0\n"
+    result = replay(calc, recorded(calc, "triangle", "test_triangle"), candidate(triangle=cheat))
+    assert result.error and "ratchet_probe.deep_diff was replaced" in result.error
+
+
+# -- generation --------------------------------------------------------------------------------
+
+
+ORIGINAL = {MODULE: source().encode()}
+
+
+def test_generation_finds_a_wrong_answer_on_an_input_the_tests_never_used(calc: Session) -> None:
+    positive_only = "def triangle(n):\n    return n * (n + 1) // 2\n"
+    found = recorded(calc, "triangle", "test_triangle")
+    changes = candidate(triangle=positive_only)
+    generated = generate(calc, found, ORIGINAL, changes)
+    assert (replay(calc, found, changes).ok, first(generated).arguments) == (True, "(-1)")
+
+
+def test_generation_accepts_an_equivalent_candidate(calc: Session) -> None:
+    closed = (
+        "def triangle(n):\n    m = abs(n)\n    return (m * (m + 1) // 2) * (1 if n >= 0 else -1)\n"
+    )
+    result = generate(
+        calc, recorded(calc, "triangle", "test_triangle"), ORIGINAL, candidate(triangle=closed)
+    )
+    assert result.ok and result.replayed >= 41, result  # every n in -20..20: the space is exhausted
+
+
+def test_generation_compares_exceptions_the_original_raises(calc: Session) -> None:
+    lenient = "def parse(text):\n    return int(text) if text.isdigit() else 0\n"
+    result = generate(
+        calc, recorded(calc, "parse", "test_parse"), ORIGINAL, candidate(parse=lenient)
+    )
+    assert first(result).aspect == "exception" and first(result).expected.startswith(
+        "raised ValueError"
+    )
+
+
+def test_generation_reports_a_candidate_that_does_not_import(calc: Session) -> None:
+    result = generate(
+        calc, recorded(calc, "triangle", "test_triangle"), ORIGINAL, {MODULE: b"def triangle(n:\n"}
+    )
+    assert result.error and "SyntaxError" in result.error
+
+
+# -- the bundled example -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=["local", pytest.param("docker", marks=pytest.mark.docker)])
+def example(request: pytest.FixtureRequest, cache_dir: Path) -> Iterator[Session]:
+    with make(request.param, cache_dir).prepare(EXAMPLE) as session:
+        yield session
+
+
+def test_an_equivalent_rewrite_of_the_examples_normalize_passes_replay_and_generation(
+    example: Session,
+) -> None:
+    rewrite = (
+        (EXAMPLE / "wordfreq/text.py")
+        .read_text()
+        .replace(
+            """    result = ""
+    for ch in text.lower():
+        if ch.isalnum() or ch == "'":
+            result += ch
+        else:
+            result += " "
+    return result""",
+            """    return "".join(ch if ch.isalnum() or ch == "'" else " " for ch in text.lower())""",
+        )
+    )
+    found = record(example, "wordfreq.text.normalize", ["tests/test_text.py"])
+    changes = {"wordfreq/text.py": rewrite.encode()}
+    original = {"wordfreq/text.py": (EXAMPLE / "wordfreq/text.py").read_bytes()}
+    replayed, generated = (
+        replay(example, found, changes),
+        generate(example, found, original, changes),
+    )
+    assert (replayed.ok, replayed.replayed > 5, generated.ok, generated.replayed > 50) == (
+        True,
+    ) * 4
+
+
+# -- comparing values, directly ------------------------------------------------------------------
+
+
+class Point:
+    def __init__(self, x: object) -> None:
+        self.x = x
+
+
+class Slotted:
+    __slots__ = ("__hidden", "y")
+
+    def __init__(self, y: object) -> None:
+        self.y = y
+        self.__hidden = 0
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "where"),
+    [
+        (1, 1.0, "the value: expected a int, got a float (1.0)"),
+        (True, 1, "the value: expected a bool, got a int (1)"),
+        ([1], (1,), "the value: expected a list, got a tuple ((1,))"),
+        ({"k": [1, 2]}, {"k": [1, 3]}, "at ['k'][1]: expected 2, got 3"),
+        ({1}, {1.0}, "at {1}: expected a int, got a float (1.0)"),
+        (0.0, -0.0, "the value: expected 0.0, got -0.0"),
+        (Point([1]), Point([2]), "at .x[0]: expected 1, got 2"),
+        (Slotted(1), Slotted(2), "at .y: expected 1, got 2"),
+        ([1, 2], [1, 2, 3], "the value: expected 2 items, got 3: [1, 2, 3]"),
+    ],
+)
+def test_values_differ_where_the_comparison_says(
+    expected: object, actual: object, where: str
+) -> None:
+    assert probe.deep_diff(expected, actual) == where
+
+
+def test_dict_key_order_is_behaviour() -> None:
+    assert "different order" in (probe.deep_diff({"a": 1, "b": 2}, {"b": 2, "a": 1}) or "")
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual"),
+    [
+        (math.nan, math.nan),
+        ([math.nan, {"x": (1, "a")}], [math.nan, {"x": (1, "a")}]),
+        (Point(Point(3)), Point(Point(3))),
+        (frozenset({(1, 2)}), frozenset({(1, 2)})),
+        (ValueError("x"), ValueError("x")),
+    ],
+)
+def test_equal_values_have_no_difference(expected: object, actual: object) -> None:
+    assert probe.deep_diff(expected, actual) is None
+
+
+def test_cycles_compare_without_recursing_forever() -> None:
+    a: list[object] = []
+    b: list[object] = []
+    a.append(a)
+    b.append(b)
+    assert probe.deep_diff(a, b) is None
+
+
+def test_a_relative_tolerance_forgives_rounding_only() -> None:
+    near, far = (probe.deep_diff([0.1 + 0.2], [0.3], tolerance=t) for t in (1e-9, 1e-20))
+    assert (near, far is not None) == (None, True)
+
+
+def test_twin_modules_classes_count_as_the_same_type() -> None:
+    twin = type(
+        "Point", (), {"__module__": "calc._ratchet_original_core", "__init__": Point.__init__}
+    )
+    assert (
+        probe.deep_diff(twin(1), Point(1), twins={"calc._ratchet_original_core": __name__}) is None
+    )
+
+
+def test_reprs_are_cut_to_three_hundred_characters() -> None:
+    assert (
+        len(probe.short_repr("x" * 10_000)) <= 300
+        and len(probe.short_repr(list(range(10**4)))) <= 300
+    )
+
+
+def test_a_mismatch_describes_itself_in_one_sentence() -> None:
+    found = Mismatch(
+        3, "return", "(10)", "returned 55", "returned 56", "the value: expected 55, got 56"
+    )
+    assert found.describe() == (
+        "On recorded call #3 with arguments (10), it returned 55 with the original code, but "
+        "returned 56 with the candidate. First difference the value: expected 55, got 56."
+    )
