@@ -18,6 +18,7 @@ import logging
 import shlex
 import sys
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,13 +79,19 @@ class Meter:
     """Measures functions in one prepared session; resolves the counter and builds the probe once."""
 
     def __init__(
-        self, session: Session, counter: str = "auto", runs: int = 3, timeout: float | None = None
+        self,
+        session: Session,
+        counter: str = "auto",
+        runs: int = 3,
+        timeout: float | None = None,
+        parallel: int = 2,
     ) -> None:
         if counter not in ("auto", *COUNTERS):
             raise ValueError(f"unknown counter {counter!r}; choose auto, {', '.join(COUNTERS)}")
         self.session = session
         self.runs = runs
         self.timeout = timeout
+        self.parallel = parallel  # measured runs side by side
         self.files = probe_files()
         self.counter, self.salt, self.impl_note = self._setup(counter)
 
@@ -172,35 +179,50 @@ class Meter:
     def measure(
         self, target: str, workload: Sequence[str], changes: Mapping[str, bytes] | None = None
     ) -> Measurement:
-        """K runs of `workload` (test node ids) counting instructions inside `target`."""
+        """K runs of `workload` (test node ids) counting instructions inside `target`.
+
+        The runs go side by side (up to `parallel` at once): counts do not depend on timing,
+        and valgrind's start-up is most of a short workload's wall time.
+        """
         if not workload:
             raise MeasurementError(f"no test calls {target}, so there is nothing to measure it on.")
-        counts, seconds, calls, impl = [], 0.0, 0, ""
-        for perturbation in range(self.runs):
-            with self.session.workspace({**(changes or {}), **self.files}) as ws:
-                config = {
-                    "mode": "measure",
-                    "targets": [target],
-                    "counter": self.counter,
-                    "perturbation": perturbation,
-                    "callgrind_out": f"{ws.root}/{PROBE_DIR}/callgrind.out",
-                }
-                report = self._run_probe(ws, config, self._argv(ws, workload))
-                value = self._value(ws, report)
+        with ThreadPoolExecutor(max_workers=max(1, min(self.parallel, self.runs))) as pool:
+            runs = list(
+                pool.map(lambda p: self._one_run(target, workload, changes, p), range(self.runs))
+            )
+        counts = tuple(count for count, _, _, _ in runs)
+        seconds = sum(run.duration for _, run, _, _ in runs)
+        _, _, calls, impl = runs[-1]
+        return Measurement(target, counts, calls, tuple(workload), impl, seconds)
+
+    def _one_run(
+        self,
+        target: str,
+        workload: Sequence[str],
+        changes: Mapping[str, bytes] | None,
+        perturbation: int,
+    ) -> tuple[InstructionCount, RunResult, int, str]:
+        with self.session.workspace({**(changes or {}), **self.files}) as ws:
+            config = {
+                "mode": "measure",
+                "targets": [target],
+                "counter": self.counter,
+                "perturbation": perturbation,
+                "callgrind_out": f"{ws.root}/{PROBE_DIR}/callgrind.out",
+            }
+            report = self._run_probe(ws, config, self._argv(ws, workload))
             run: RunResult = report["_run"]
-            seconds += run.duration
             calls, impl = report["calls"].get(target, 0), report["counter"]["impl"]
             self._check_report(target, report, run, calls)
-            counts.append(
-                InstructionCount(
-                    value=value,
-                    counter=self.counter,
-                    unit=UNITS[self.counter],
-                    fingerprint=report["fingerprint"],
-                    advisory=self.counter == "bytecode",
-                )
-            )
-        return Measurement(target, tuple(counts), calls, tuple(workload), impl, seconds)
+            value = self._value(ws, report)
+        count = InstructionCount(
+            value=value,
+            counter=self.counter,
+            unit=UNITS[self.counter],
+            fingerprint=report["fingerprint"],
+            advisory=self.counter == "bytecode",
+        )
+        return count, run, calls, impl
 
     def _argv(self, ws: Workspace, workload: Sequence[str]) -> list[str]:
         pytest = ["--benchmark-disable", *workload]
