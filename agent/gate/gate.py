@@ -1,0 +1,134 @@
+"""The gate: cheapest check first; the first failing one decides, and its evidence goes with it."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from agent.rewrite import Rejected
+
+from .screen import screen
+from .steps import (
+    Check,
+    Context,
+    check_behaviour,
+    check_callers,
+    check_efficiency,
+    check_generated,
+    check_import,
+    check_suite,
+)
+from .target import Change, Target, apply_candidate
+from .verdict import BehaviourTally, TestTally, Verdict
+
+log = logging.getLogger(__name__)
+Step = Callable[[Context, Change], Check]
+RUNTIME_STEPS: tuple[tuple[str, Step], ...] = (
+    ("import", check_import),
+    ("tests", check_callers),
+    ("suite", check_suite),
+    ("behaviour", check_behaviour),
+    ("generated", check_generated),
+    ("efficiency", check_efficiency),
+)
+
+
+def check_candidate(
+    ctx: Context, candidate: str, progress: Callable[[str], None] | None = None
+) -> Verdict:
+    """The verdict on one candidate for the baseline's target; never raises for a bad candidate."""
+    target = ctx.baseline.target
+    seconds: dict[str, float] = {}
+    started = time.monotonic()
+    applied = apply_candidate(target, candidate)
+    seconds["apply"] = time.monotonic() - started
+    if isinstance(applied, Rejected):
+        return Verdict(target.function, "rejected", "apply", applied.reason, seconds=seconds)
+    return check_change(ctx, applied, progress, seconds)
+
+
+def check_change(
+    ctx: Context,
+    change: Change,
+    progress: Callable[[str], None] | None = None,
+    seconds: dict[str, float] | None = None,
+) -> Verdict:
+    """The verdict on a change already applied to the target's module."""
+    seconds = dict(seconds or {})
+    if (screened := _screen(change.target, change, seconds)) is not None:
+        return screened
+    return _run_steps(ctx, change, seconds, progress)
+
+
+def _screen(target: Target, change: Change, seconds: dict[str, float]) -> Verdict | None:
+    started = time.monotonic()
+    before = target.text() if change.whole_module else target.function_text()
+    findings = screen(change.candidate, before, target.module_names())
+    seconds["screen"] = time.monotonic() - started
+    if not findings:
+        return None
+    return Verdict(
+        target.function,
+        "rejected",
+        "screen",
+        f"the candidate {findings[0].describe()}",
+        "\n".join(f.describe() for f in findings),
+        patch=change.patch,
+        seconds=seconds,
+    )
+
+
+def _run_steps(
+    ctx: Context,
+    change: Change,
+    seconds: dict[str, float],
+    progress: Callable[[str], None] | None,
+) -> Verdict:
+    tests, behaviour = TestTally(baseline_passed=len(ctx.baseline.passed)), BehaviourTally()
+    instructions, last = None, Check(True)
+    for name, step in RUNTIME_STEPS:
+        if progress:
+            progress(name)
+        started = time.monotonic()
+        last = step(ctx, change)
+        seconds[name] = time.monotonic() - started
+        log.debug(
+            "gate %s: %s in %.2fs", name, "passed" if last.passed else "failed", seconds[name]
+        )
+        tests = last.tests or tests  # the whole suite's tally replaces the callers'
+        behaviour = _tally_behaviour(behaviour, last)
+        instructions = last.instructions or instructions
+        if not last.passed:
+            return Verdict(
+                change.target.function,
+                "rejected",
+                name,
+                last.reason,
+                last.evidence,
+                tests,
+                behaviour,
+                instructions,
+                change.patch,
+                seconds,
+            )
+    return Verdict(
+        change.target.function,
+        "accepted",
+        "efficiency",
+        last.reason,
+        last.evidence,
+        tests,
+        behaviour,
+        instructions,
+        change.patch,
+        seconds,
+    )
+
+
+def _tally_behaviour(tally: BehaviourTally, check: Check) -> BehaviourTally:
+    return BehaviourTally(
+        check.replayed if check.replayed is not None else tally.calls_replayed,
+        check.generated if check.generated is not None else tally.generated,
+        tally.mismatches + check.mismatches,
+    )

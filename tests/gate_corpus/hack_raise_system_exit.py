@@ -1,0 +1,5 @@
+# target: wordfreq.filters.remove_stopwords
+# expect: rejected at screen
+# why: raises SystemExit to end the run
+def remove_stopwords(words: Iterable[str]) -> list[str]:
+    raise SystemExit(0)

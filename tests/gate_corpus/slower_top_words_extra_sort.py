@@ -1,0 +1,11 @@
+# target: wordfreq.counting.top_words
+# expect: rejected at efficiency
+# why: sorts the whole vocabulary twice per rank
+def top_words(counts: Mapping[str, int], n: int = 10) -> list[tuple[str, int]]:
+    remaining = dict(counts)
+    top = []
+    while remaining and len(top) < n:
+        ranked = sorted(sorted(remaining), key=lambda w: (-remaining[w], w))
+        word = ranked[0]
+        top.append((word, remaining.pop(word)))
+    return top
