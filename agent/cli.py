@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 import sandbox
+from profilers.compare import DEFAULT_MIN_GAIN
 from profilers.measure import MeasurementError
 from profilers.pyspy import ProfilingError
 from sandbox.base import Session
@@ -93,6 +94,9 @@ def cli(verbose: int) -> None:
       ratchet doctor                      what this machine offers, and what to install
       ratchet sandbox run tasks/example   run the bundled example's tests in a sandbox
       ratchet profile tasks/example       hotspots and instruction counts of the example
+      ratchet optimize tasks/example      find, prove and show faster rewrites of the example
+      ratchet verify PATH --function F --candidate FILE
+                                          prove (or refute) one rewrite of function F
     """
     _logging(verbose)
     signal.signal(signal.SIGTERM, _terminate)
@@ -244,6 +248,312 @@ def profile_command(
     click.echo(json.dumps(result.to_json(), indent=2) if fmt == "json" else render_text(result))
     if fmt == "text" and not flamegraph:
         log.info("next: `ratchet profile %s --flamegraph profile.svg` draws where time goes", path)
+
+
+@cli.command("optimize")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option(
+    "--function",
+    "functions",
+    multiple=True,
+    metavar="NAME",
+    help="Optimize this function (pkg.mod.func or pkg.mod.Class.method); repeatable.",
+)
+@click.option(
+    "--file",
+    "file",
+    default=None,
+    metavar="FILE",
+    help="Optimize the functions of FILE (repo-relative).",
+)
+@click.option(
+    "--line",
+    type=click.IntRange(1),
+    default=None,
+    help="With --file: only the function around this line.",
+)
+@click.option(
+    "--changed", is_flag=True, help="Optimize the functions whose lines changed since --base."
+)
+@click.option(
+    "--base", default="HEAD", show_default=True, help="With --changed: the git ref to diff against."
+)
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Every tested function, hottest first (bounded by --max-functions).",
+)
+@click.option(
+    "--max-functions",
+    type=click.IntRange(1),
+    default=3,
+    show_default=True,
+    help="How many of the hottest functions to work on.",
+)
+@click.option(
+    "--budget",
+    type=click.Choice(["low", "mid", "high"], case_sensitive=False),
+    default=None,
+    help="low: the offline rewrite rules, no LLM. mid: an LLM, compact context, few candidates. "
+    "high: a stronger model, more candidates and refinement rounds. [default: mid when "
+    "OPENAI_API_KEY or OPENAI_BASE_URL is set, else low] Asking for mid or high with no LLM "
+    "configured is an error, not a silent fallback.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 16),
+    default=1,
+    show_default=True,
+    help="Candidates gated in parallel.",
+)
+@click.option(
+    "--apply",
+    "apply_",
+    is_flag=True,
+    help="Write the accepted rewrites into PATH (after one more full test run with all of them).",
+)
+@click.option(
+    "--diff/--no-diff", default=True, show_default=True, help="Print the accepted rewrites' diffs."
+)
+@click.option(
+    "--min-gain",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=DEFAULT_MIN_GAIN,
+    show_default=True,
+    help="Smallest median instruction gain accepted, as a fraction (0.005 = 0.5%).",
+)
+@click.option(
+    "--counter",
+    type=click.Choice(["auto", "callgrind", "perf", "bytecode"]),
+    default="auto",
+    show_default=True,
+    help="Instruction counter: callgrind (exact), perf (hardware), bytecode (advisory).",
+)
+@click.option(
+    "--runs",
+    type=click.IntRange(2, 20),
+    default=3,
+    show_default=True,
+    help="Measured runs of each side.",
+)
+@SANDBOX
+@BASE_IMAGE
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format for stdout.",
+)
+def optimize_command(
+    path: Path,
+    functions: tuple[str, ...],
+    file: str | None,
+    line: int | None,
+    changed: bool,
+    base: str,
+    every: bool,
+    max_functions: int,
+    budget: str | None,
+    jobs: int,
+    apply_: bool,
+    diff: bool,
+    min_gain: float,
+    counter: str,
+    runs: int,
+    sandbox: str | None,
+    base_image: str | None,
+    fmt: str,
+) -> None:
+    """Make PATH's code faster, and prove every change.
+
+    Runs the tests in a sandbox, profiles them, picks the hottest functions that tests call
+    (or the ones you name), proposes rewrites, and keeps a rewrite only when the gate accepts
+    it: the same tests pass, every recorded call behaves the same, and it executes fewer CPU
+    instructions on every measured run (see `ratchet verify --help` for the steps).
+
+    Without an LLM it runs the offline rewrite rules (the low budget). Nothing in PATH is
+    written unless you pass --apply.
+
+    \b
+    Examples:
+      ratchet optimize tasks/example
+      ratchet optimize . --function mypkg.parse.tokenize --apply
+      OPENAI_API_KEY=... ratchet optimize . --budget high --jobs 2 --format markdown
+
+    Exit status: 0 done (whether or not a rewrite was found), 2 error.
+    """
+    from .gate import GateOptions
+    from .llm import LLMError, client_for, tier
+    from .optimize import (
+        ApplyError,
+        OptimizeError,
+        OptimizeOptions,
+        optimize,
+        render_markdown,
+        render_text,
+    )
+
+    settings = settings_for(path, sandbox=sandbox, base_image=base_image, budget=budget)
+    chosen = tier(settings)
+    if not chosen.uses_llm:
+        log.info(
+            "using the offline rewrite rules (low budget); set OPENAI_API_KEY (or OPENAI_BASE_URL "
+            "for a local server) to add an LLM's rewrites with --budget mid or high"
+        )
+    options = OptimizeOptions(
+        functions=functions,
+        file=file,
+        line=line,
+        changed=changed,
+        base=base,
+        every=every,
+        max_functions=max_functions,
+        jobs=jobs,
+        counter=counter,
+        runs=runs,
+        gate=GateOptions(min_gain=min_gain),
+    )
+    if line is not None and file is None:
+        raise Exit("--line needs --file: name the file the line is in.")
+    llm = client_for(settings)
+    try:
+        with prepared(settings, path) as session:
+            report = optimize(session, options, chosen, llm, apply=apply_)
+    except (OptimizeError, ApplyError, LLMError) as exc:
+        raise Exit(str(exc)) from exc
+    finally:
+        if llm is not None:
+            llm.close()
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), indent=2))
+    elif fmt == "markdown":
+        click.echo(render_markdown(report))
+    else:
+        click.echo(render_text(report, diff=diff))
+    if report.accepted and not apply_ and fmt == "text":
+        log.info("next: `ratchet optimize %s --apply` writes the accepted rewrites", path)
+
+
+@cli.command("verify")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option(
+    "--function",
+    "function",
+    required=True,
+    metavar="NAME",
+    help="The function the candidate rewrites, with its module: pkg.mod.func or pkg.mod.Class.method.",
+)
+@click.option(
+    "--candidate",
+    type=click.File("r", encoding="utf-8"),
+    required=True,
+    metavar="FILE",
+    help="The new function's source, optionally with imports and module-level helpers "
+    "('-' reads stdin).",
+)
+@click.option(
+    "--min-gain",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=DEFAULT_MIN_GAIN,
+    show_default=True,
+    help="Smallest median instruction gain accepted, as a fraction (0.005 = 0.5%). The gate "
+    "also demands every candidate run below every baseline run, and a gain of at least three "
+    "times the spread between identical runs.",
+)
+@click.option(
+    "--float-tolerance",
+    type=click.FloatRange(0),
+    default=0.0,
+    show_default=True,
+    help="Relative tolerance when comparing floats in replayed calls (0: exact).",
+)
+@click.option(
+    "--counter",
+    type=click.Choice(["auto", "callgrind", "perf", "bytecode"]),
+    default="auto",
+    show_default=True,
+    help="Instruction counter: callgrind (exact), perf (hardware), bytecode (advisory).",
+)
+@click.option(
+    "--runs",
+    type=click.IntRange(2, 20),
+    default=3,
+    show_default=True,
+    help="Measured runs of each side.",
+)
+@click.option(
+    "--generate-seconds",
+    type=click.FloatRange(0),
+    default=5.0,
+    show_default=True,
+    help="Time Hypothesis spends generating extra inputs (0 turns the step off).",
+)
+@SANDBOX
+@BASE_IMAGE
+@FORMAT
+def verify_command(
+    path: Path,
+    function: str,
+    candidate: Any,
+    min_gain: float,
+    float_tolerance: float,
+    counter: str,
+    runs: int,
+    generate_seconds: float,
+    sandbox: str | None,
+    base_image: str | None,
+    fmt: str,
+) -> None:
+    """Run the whole gate on a rewrite of one function of PATH, and say accepted or rejected.
+
+    \b
+    The steps, cheapest first; the first that fails decides:
+      apply       the candidate replaces the function (same signature; the file's other bytes kept)
+      screen      no exits, test-framework access, patching of other code, or state across calls
+      import      the module imports
+      tests       the tests that call the function pass
+      suite       exactly the tests that passed before pass; nothing skipped, cut short or written
+      behaviour   every call recorded during the tests gives the same result, exception,
+                  argument mutation and printed output (with the test files hidden)
+      generated   Hypothesis inputs from the recorded argument types: original vs candidate
+      efficiency  fewer instructions on the function's workload, on every run
+
+    Nothing in PATH is written. Exit status: 0 accepted, 1 rejected, 2 error (no verdict).
+
+    \b
+    Example:
+      ratchet verify tasks/example --function wordfreq.text.normalize --candidate new.py
+    """
+    from .gate import GateError, GateOptions
+    from .verify import VerifyOptions, error_verdict, render_text, verify
+
+    settings = settings_for(path, sandbox=sandbox, base_image=base_image)
+    text = candidate.read()
+    options = VerifyOptions(
+        GateOptions(
+            min_gain=min_gain,
+            float_tolerance=float_tolerance,
+            generate_seconds=generate_seconds,
+        ),
+        counter,
+        runs,
+    )
+
+    def progress(step: str) -> None:
+        log.info("gate: %s", step)
+
+    try:
+        with prepared(settings, path) as session:
+            verdict = verify(session, function, text, options, progress)
+    except GateError as exc:
+        if fmt == "json":
+            click.echo(json.dumps(error_verdict(function, str(exc)).to_json(), indent=2))
+        raise Exit(str(exc)) from exc
+    click.echo(json.dumps(verdict.to_json(), indent=2) if fmt == "json" else render_text(verdict))
+    sys.exit(0 if verdict.accepted else 1)
 
 
 @cli.group("sandbox")

@@ -90,20 +90,29 @@ def sources_of(session: Session) -> dict[str, str]:
 
 def profile(session: Session, options: ProfileOptions) -> Profile:
     """Sample, rank, then measure the top functions (or the named ones)."""
-    argv = tuple(shlex.split(options.command)) if options.command else SUITE
-    stacks, root = _sample(session, argv, options)
-    hotspots = rank_hotspots(stacks, root, sources_of(session))[: options.top]
+    argv, stacks, ranked = hotspots(session, options)
+    hotspots_ = ranked[: options.top]
     samples = sum(stack.count for stack in stacks)
-    targets = list(options.functions) or [h.function for h in hotspots[: options.measure]]
+    targets = list(options.functions) or [h.function for h in hotspots_[: options.measure]]
     log.info("choosing an instruction counter and building the probe")
     meter = Meter(session, options.counter, runs=1)
     counted = _measure(meter, session, targets, strict=bool(options.functions))
-    by_name = {h.function: h for h in hotspots}
-    names = list(options.functions) or [h.function for h in hotspots]
+    by_name = {h.function: h for h in hotspots_}
+    names = list(options.functions) or [h.function for h in hotspots_]
     rows = [Row(by_name.get(name), name, *counted.get(name, (None, (), None))) for name in names]
     unit = "bytecodes" if meter.counter == "bytecode" else "instructions"
     impl = meter.impl
     return Profile(rows, samples, meter.counter, unit, impl, argv, stacks)
+
+
+def hotspots(
+    session: Session, options: ProfileOptions
+) -> tuple[tuple[str, ...], list[Stack], list[Hotspot]]:
+    """Sample the suite (or `options.command`) and rank the repo's functions: (argv, stacks,
+    hotspots by total share)."""
+    argv = tuple(shlex.split(options.command)) if options.command else SUITE
+    stacks, root = _sample(session, argv, options)
+    return argv, stacks, rank_hotspots(stacks, root, sources_of(session))
 
 
 def _sample(

@@ -16,7 +16,7 @@ No message, log line or repr holds the API key.
 
 from .ask import Completer, ask_for_candidate, ask_for_candidates
 from .client import Completion, LLMClient
-from .errors import LLMError
+from .errors import LLMError, LLMUnavailable
 from .render import HotLine, OptimizeTask, render_optimize, render_refine
 from .reply import Candidate, ReplyError, parse_reply, render_format_error
 from .tiers import Tier, client_for, limits, tier
@@ -31,6 +31,7 @@ __all__ = [
     "HotLine",
     "LLMClient",
     "LLMError",
+    "LLMUnavailable",
     "Limits",
     "OptimizeTask",
     "ReplyError",

@@ -1,6 +1,7 @@
 """How the client sorts what went wrong: transient (wait and retry) or not (a sentence to act on).
 
     LLMError            the endpoint refused the request, or kept failing after every retry
+      LLMUnavailable    ... the latter: timeouts, 429s, 5xx through every retry (try later)
     BudgetExhausted     (agent.llm.usage) the next request would pass a hard limit
 
 Messages never hold the API key: server text is scrubbed of it before it is quoted.
@@ -19,6 +20,11 @@ DETAIL_CHARS = 200
 
 class LLMError(Exception):
     """The LLM could not answer; the message is one sentence saying what to do."""
+
+
+class LLMUnavailable(LLMError):
+    """The endpoint kept failing in ways that pass (timeouts, 429, 5xx) through every retry:
+    worth trying the whole step again later, unlike a refusal."""
 
 
 def is_transient(exc: Exception) -> bool:
@@ -62,16 +68,16 @@ def what_failed(exc: Exception, timeout: float) -> str:
 def gave_up(exc: Exception, url: str, attempts: int, timeout: float) -> LLMError:
     """The error after the last retry of a transient failure."""
     if isinstance(exc, openai.APITimeoutError):
-        return LLMError(
+        return LLMUnavailable(
             f"the endpoint at {url} gave no answer within {timeout:g} s in {attempts} attempts; "
             "check that the server is up, or raise llm_timeout."
         )
     if isinstance(exc, openai.APIConnectionError):
-        return LLMError(
+        return LLMUnavailable(
             f"could not connect to the endpoint at {url} in {attempts} attempts; check "
             "OPENAI_BASE_URL and that the server is running."
         )
-    return LLMError(
+    return LLMUnavailable(
         f"the endpoint at {url} still answered {what_failed(exc, timeout)} after {attempts} "
         "attempts; try again later."
     )
@@ -106,7 +112,7 @@ def refused(exc: Exception, url: str, model: str, secret: str | None) -> LLMErro
 
 
 def waited_too_long(url: str, seconds: float, limit: float) -> LLMError:
-    return LLMError(
+    return LLMUnavailable(
         f"the endpoint at {url} asked to wait {seconds:.0f} s before retrying, more than the "
         f"{limit:g} s Ratchet waits; try again later."
     )

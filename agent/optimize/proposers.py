@@ -1,0 +1,126 @@
+"""Where candidates come from: the offline rules (the Low tier) or an LLM (Mid and High).
+
+A proposer turns a target and what was rejected before into this round's candidates. A reply
+the LLM could not shape into a candidate (after its one retry) is a failed candidate, returned
+with the reason so the report counts it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from agent.gate import Target
+from agent.llm import (
+    Candidate,
+    Completer,
+    OptimizeTask,
+    ReplyError,
+    Tier,
+    ask_for_candidates,
+    render_optimize,
+)
+from agent.rules.proposer import propose as propose_rules
+
+from .state import Judged, Proposed
+
+log = logging.getLogger(__name__)
+EVIDENCE_LINES = 12  # lines of a rejection's evidence passed back to the model
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A candidate that never reached the gate: the reply could not be read."""
+
+    origin: str
+    reason: str
+
+
+class Proposer(Protocol):
+    name: str
+
+    def propose(
+        self, target: Target, round_: int, history: Sequence[Judged], context: Sequence[str]
+    ) -> list[Proposed | Failed]: ...
+
+
+class RulesProposer:
+    """The Low tier: every offline rule that fires, alone and chained. One round: rules are
+    deterministic, so a second round would propose the same candidates."""
+
+    name = "rules"
+
+    def propose(
+        self, target: Target, round_: int, history: Sequence[Judged], context: Sequence[str]
+    ) -> list[Proposed | Failed]:
+        if round_ > 1:
+            return []
+        found, failures = propose_rules(target.text(), target.qualname, path=target.path)
+        for failure in failures:
+            log.debug("rule %s did not fit %s: %s", failure.rule, target.function, failure)
+        return [
+            Proposed(f"rules: {' + '.join(p.rules)}", p.source, True, p.diff, ", ".join(p.rules))
+            for p in found
+        ]
+
+
+class LLMProposer:
+    """Mid and High: `tier.candidates` replies per round; from round 2 on, the prompt carries
+    why every earlier candidate was rejected."""
+
+    name = "llm"
+
+    def __init__(self, client: Completer, tier: Tier) -> None:
+        assert tier.model is not None, "the low tier has no model"
+        self.client = client
+        self.tier = tier
+        self.model: str = tier.model
+
+    def propose(
+        self, target: Target, round_: int, history: Sequence[Judged], context: Sequence[str]
+    ) -> list[Proposed | Failed]:
+        task = OptimizeTask(
+            qualname=target.qualname,
+            path=target.path,
+            source=target.function_text(),
+            arguments=tuple(context),
+            evidence=tuple(rejection_evidence(j) for j in history),
+            candidates=self.tier.candidates,
+        )
+        replies = ask_for_candidates(
+            self.client,
+            render_optimize(task),
+            target.qualname,
+            model=self.model,
+            n=self.tier.candidates,
+        )
+        return [_proposed(reply, round_, index) for index, reply in enumerate(replies, 1)]
+
+
+def _proposed(reply: Candidate | ReplyError, round_: int, index: int) -> Proposed | Failed:
+    origin = f"llm: round {round_}, reply {index}"
+    if isinstance(reply, ReplyError):
+        return Failed(origin, reply.message)
+    return Proposed(origin, reply.source, why=reply.why or "")
+
+
+def rejection_evidence(judged: Judged) -> str:
+    """Why a candidate was rejected, for the model: its code, the step, the reason and the
+    evidence behind it (the failing test's output, the differing call, or the counts)."""
+    verdict = judged.verdict
+    code = judged.proposed.text if not judged.proposed.whole_module else verdict.patch
+    lines = verdict.evidence.strip().splitlines()[:EVIDENCE_LINES]
+    evidence = "\n".join(lines)
+    told = f"This candidate ({judged.proposed.origin}):\n```python\n{code.strip()}\n```\n"
+    told += f"was rejected at the {verdict.step} step: {verdict.reason}"
+    if evidence:
+        told += f"\nEvidence:\n{evidence}"
+    if verdict.instructions is not None:
+        counts = verdict.instructions
+        told += (
+            f"\nInstructions ({counts.counter}): before {', '.join(map(str, counts.before))}; "
+            f"after {', '.join(map(str, counts.after))}."
+        )
+    return told
