@@ -40,6 +40,22 @@ COUNTERS = ("callgrind", "perf", "bytecode")
 PYTEST = ("-m", "pytest", "-q", "-p", "ratchet_probe", "-p", "no:cacheprovider")
 
 
+def plugins_off(root: Path, files: Sequence[str]) -> tuple[str, ...]:
+    """pytest plugins Ratchet installs for itself that the repo does not use: off in measured
+    runs. Hypothesis's plugin costs seconds of import under valgrind."""
+    try:
+        text = " ".join(
+            (root / f).read_text(encoding="utf-8", errors="replace")
+            for f in files
+            if f == "pyproject.toml"
+            or (f.endswith(".txt") and "requirements" in f)
+            or f in ("setup.cfg", "setup.py", "tox.ini")
+        )
+    except OSError:
+        return ()
+    return () if "hypothesis" in text.lower() else ("-p", "no:hypothesispytest")
+
+
 class MeasurementError(Exception):
     """A measurement could not be taken; the message says why and what to do."""
 
@@ -92,6 +108,7 @@ class Meter:
         self.runs = runs
         self.timeout = timeout
         self.parallel = parallel  # measured runs side by side
+        self.quiet = plugins_off(session.repo.root, session.repo.files)
         self.files = probe_files()
         self.counter, self.salt, self.impl_note = self._setup(counter)
 
@@ -225,7 +242,7 @@ class Meter:
         return count, run, calls, impl
 
     def _argv(self, ws: Workspace, workload: Sequence[str]) -> list[str]:
-        pytest = ["--benchmark-disable", *workload]
+        pytest = ["--benchmark-disable", *self.quiet, *workload]
         if self.counter != "callgrind":
             return ["python", *PYTEST, *pytest]
         out = f"{ws.root}/{PROBE_DIR}/callgrind.out"

@@ -1,9 +1,9 @@
 from wordfreq import ngrams, normalize
 
 
-def test_normalize(benchmark, corpus_text):
-    benchmark(normalize, corpus_text)
+def test_normalize(benchmark, bench_text):
+    benchmark(normalize, bench_text)
 
 
-def test_ngrams(benchmark, corpus_words):
-    benchmark(ngrams, corpus_words, 3)
+def test_ngrams(benchmark, bench_words):
+    benchmark(ngrams, bench_words, 3)
