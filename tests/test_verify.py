@@ -104,7 +104,9 @@ def test_verify_of_an_unknown_function_is_an_error_with_exit_2(
         "verify", str(repo), *args, "--sandbox", "local", "--format", "json", cache=cache_dir
     )
     assert (done.returncode, json.loads(done.stdout)["verdict"]) == (2, "error")
-    assert done.stderr.splitlines()[-1].startswith("ratchet: error: no module of")
+    assert done.stderr.splitlines()[-1].startswith(
+        "ratchet: error: wordfreq.nothing.here was not found"
+    )
 
 
 def test_verify_without_a_candidate_says_what_is_missing(repo: Path, cache_dir: Path) -> None:

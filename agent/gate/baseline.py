@@ -25,6 +25,7 @@ from profilers.measure import (
     MeasurementError,
     Meter,
     collection_paths,
+    plugins_off,
     probe_files,
 )
 from profilers.suite import SuiteReport, run_suite
@@ -119,10 +120,11 @@ def take_baseline(
 def run_baseline_suite(
     session: Session, paths: tuple[str, ...], timeout: float | None = None
 ) -> SuiteReport:
-    """The whole suite of the unchanged repo, once."""
+    """The whole suite of the unchanged repo, once (with the same pytest plugins as the gate)."""
     log.info("baseline: running the whole test suite")
+    quiet = plugins_off(session.repo.root, session.repo.files)
     with session.workspace(probe_files()) as ws:
-        return run_suite(ws, paths, timeout=timeout)
+        return run_suite(ws, paths, timeout=timeout, extra_args=quiet)
 
 
 def _check_suite(suite: SuiteReport) -> None:

@@ -20,7 +20,7 @@ from .steps import (
     check_suite,
 )
 from .target import Change, Target, apply_candidate
-from .verdict import BehaviourTally, TestTally, Verdict
+from .verdict import BehaviourTally, SuiteTally, Verdict
 
 log = logging.getLogger(__name__)
 Step = Callable[[Context, Change], Check]
@@ -85,7 +85,7 @@ def _run_steps(
     seconds: dict[str, float],
     progress: Callable[[str], None] | None,
 ) -> Verdict:
-    tests, behaviour = TestTally(baseline_passed=len(ctx.baseline.passed)), BehaviourTally()
+    tests, behaviour = SuiteTally(baseline_passed=len(ctx.baseline.passed)), BehaviourTally()
     instructions, last = None, Check(True)
     for name, step in RUNTIME_STEPS:
         if progress:

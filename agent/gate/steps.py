@@ -16,7 +16,7 @@ from sandbox.base import RunResult, Session
 
 from .baseline import Baseline, GateOptions
 from .target import Change
-from .verdict import Instructions, TestTally
+from .verdict import Instructions, SuiteTally
 
 TAIL_LINES = 30
 
@@ -34,7 +34,7 @@ class Check:
     passed: bool
     reason: str = ""
     evidence: str = ""
-    tests: TestTally | None = None
+    tests: SuiteTally | None = None
     replayed: int | None = None
     generated: int | None = None
     mismatches: int = 0
@@ -110,15 +110,15 @@ def _suite(
     """Run pytest on `tests`; with `digest`, hash the test files afterwards in the same place."""
     digests = None
     with ctx.session.workspace({**change.files, **probe_files()}) as ws:
-        report = run_suite(ws, tests, timeout=ctx.options.timeout)
+        report = run_suite(ws, tests, timeout=ctx.options.timeout, extra_args=ctx.meter.quiet)
         names = sorted(ctx.baseline.test_files)
         if digest and names:
             digests = ws.run(["sh", "-c", 'sha256sum -- "$@" 2>&1; true', "sh", *names])
     return report, digests
 
 
-def _tally(report: SuiteReport, baseline_passed: int) -> TestTally:
-    return TestTally(len(report.passed), len(report.failed), baseline_passed)
+def _tally(report: SuiteReport, baseline_passed: int) -> SuiteTally:
+    return SuiteTally(len(report.passed), len(report.failed), baseline_passed)
 
 
 def _cut_short(report: SuiteReport) -> str | None:

@@ -14,7 +14,7 @@ STEPS = ("apply", "screen", "import", "tests", "suite", "behaviour", "generated"
 
 
 @dataclass(frozen=True)
-class TestTally:
+class SuiteTally:
     passed: int = 0
     failed: int = 0
     baseline_passed: int = 0
@@ -49,7 +49,7 @@ class Verdict:
     step: str
     reason: str  # one or two sentences
     evidence: str = ""  # the longer story: failing test output, the differing call, the counts
-    tests: TestTally = field(default_factory=TestTally)
+    tests: SuiteTally = field(default_factory=SuiteTally)
     behaviour: BehaviourTally = field(default_factory=BehaviourTally)
     instructions: Instructions | None = None
     patch: str = ""

@@ -163,6 +163,7 @@ def propose(rt: Runtime, state: OptimizeState) -> Update:
         f"{plan.function}: round {state['round']}: {len(proposals)} candidate(s) from "
         f"{rt.proposer.name}" + (f", {len(failed)} unreadable repl(ies)" if failed else "")
     )
+    rt.proposals_out()
     return {"proposals": proposals, "judged": failed}
 
 
@@ -194,6 +195,7 @@ def gate(rt: Runtime, payload: dict[str, Any]) -> Update:
 
 def decide(rt: Runtime, state: OptimizeState) -> Update:
     """Keep the best accepted candidate; else refine while rounds and budget last."""
+    rt.proposals_judged()
     plan = state["plans"][state["current"]]
     history = [*state["history"], *state.get("judged", [])]
     accepted = [j for j in history if j.verdict.accepted]

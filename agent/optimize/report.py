@@ -22,6 +22,12 @@ class RunReport:
     stopped: str | None = None
     notes: tuple[str, ...] = ()
     applied: tuple[str, ...] = field(default=())  # files written by --apply
+    gate_wall: float = 0.0  # wall time while candidates were being gated
+
+    @property
+    def per_minute(self) -> float:
+        """Candidates gated per minute of gating wall time."""
+        return 60 * self.gated / self.gate_wall if self.gate_wall else 0.0
 
     @property
     def accepted(self) -> list[Result]:
@@ -39,6 +45,7 @@ class RunReport:
                 "estimated": self.usage.estimated,
             },
             "candidates_gated": self.gated,
+            "candidates_per_minute": round(self.per_minute, 2),
             "seconds": {"total": round(self.wall, 2)}
             | {node: round(s, 2) for node, s in sorted(self.seconds.items())},
             "stopped": self.stopped,
@@ -153,9 +160,11 @@ def _summary(report: RunReport) -> str:
         if report.tier.uses_llm
         else ""
     )
+    functions = len(report.results)
     line = (
-        f"{accepted} of {len(report.results)} functions improved; {report.gated} candidates "
-        f"gated in {report.wall:.0f}s ({report.tier.name} budget{llm})."
+        f"{accepted} of {functions} function{'s' * (functions != 1)} improved; {report.gated} "
+        f"candidate{'s' * (report.gated != 1)} gated in {report.wall:.0f}s "
+        f"({report.tier.name} budget{llm})."
     )
     extra = [f"stopped early: {report.stopped}"] if report.stopped else []
     extra += list(report.notes)

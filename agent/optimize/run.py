@@ -51,6 +51,7 @@ def optimize(
         time.monotonic() - started,
         final.get("stopped"),
         tuple(final.get("notes", [])),
+        gate_wall=runtime.gate_wall,
     )
     if apply and report.accepted:
         report = _apply(runtime, report)

@@ -53,6 +53,8 @@ class Runtime:
     gated: int = 0  # candidates that went through the gate
     tokens_at_enter: int = 0  # LLM tokens spent before the current target
     unavailable: Counter[tuple[str, int]] = field(default_factory=Counter)
+    gate_wall: float = 0.0  # wall time from the end of proposing to deciding, over all rounds
+    _proposed_at: float | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -76,6 +78,14 @@ class Runtime:
         with self._lock:
             self.unavailable[(function, round_)] += 1
             return self.unavailable[(function, round_)]
+
+    def proposals_out(self) -> None:
+        self._proposed_at = time.monotonic()
+
+    def proposals_judged(self) -> None:
+        if self._proposed_at is not None:
+            self.gate_wall += time.monotonic() - self._proposed_at
+            self._proposed_at = None
 
     def count_gated(self) -> None:
         with self._lock:

@@ -1,0 +1,132 @@
+"""The optimize run's pure parts: choosing targets, writing files, rendering the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agent.gate import Verdict
+from agent.gate.verdict import Instructions, SuiteTally
+from agent.llm import Tier, Usage
+from agent.optimize import ApplyError, RunReport, render_markdown, render_text
+from agent.optimize.apply import write_files
+from agent.optimize.state import Judged, Proposed, Result
+from agent.optimize.targets import (
+    TargetError,
+    changed_lines,
+    dotted,
+    from_changes,
+    from_hotspots,
+    from_names,
+)
+from profilers.hotspots import Hotspot
+from tests.conftest import git_init, write_tree
+
+SOURCES = {
+    "src/pkg/mod.py": "def f():\n    return 1\n\n\nclass C:\n    def m(self):\n        return 2\n",
+    "pkg2/__init__.py": "def g():\n    def inner():\n        return 3\n    return inner()\n",
+}
+
+
+def test_dotted_names_drop_src_and_init() -> None:
+    assert [dotted("src/pkg/mod.py", "C.m"), dotted("pkg2/__init__.py", "g")] == [
+        "pkg.mod.C.m",
+        "pkg2.g",
+    ]
+
+
+def test_hotspots_rank_by_self_time_and_drop_pure_callers() -> None:
+    spots = [
+        Hotspot("pkg.caller", "pkg.py", 1, 0, 90, 0.0, 0.9),
+        Hotspot("pkg.small", "pkg.py", 5, 10, 10, 0.1, 0.1),
+        Hotspot("pkg.big", "pkg.py", 9, 40, 50, 0.4, 0.5),
+    ]
+    assert [p.function for p in from_hotspots(spots)] == ["pkg.big", "pkg.small"]
+
+
+def test_named_functions_must_exist() -> None:
+    assert from_names(["pkg.mod.C.m"], SOURCES)[0].file == "src/pkg/mod.py"
+    with pytest.raises(TargetError, match=r"pkg\.mod\.nope is not a function of this repository"):
+        from_names(["pkg.mod.nope"], SOURCES)
+
+
+def test_changed_lines_map_to_the_functions_around_them(tmp_path: Path) -> None:
+    write_tree(tmp_path, SOURCES)
+    git_init(tmp_path)
+    path = tmp_path / "src/pkg/mod.py"
+    path.write_text(path.read_text().replace("return 2", "return 2 + 0"))
+    changes = changed_lines(tmp_path, "HEAD")
+    assert [p.function for p in from_changes(changes, SOURCES, "HEAD")] == ["pkg.mod.C.m"]
+
+
+def test_changed_lines_against_a_missing_ref_says_what_to_pass(tmp_path: Path) -> None:
+    write_tree(tmp_path, SOURCES)
+    git_init(tmp_path)
+    with pytest.raises(TargetError, match="pass an existing branch, tag or commit with --base"):
+        changed_lines(tmp_path, "no-such-ref")
+
+
+def test_apply_refuses_a_file_that_changed_during_the_run_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    write_tree(tmp_path, {"a.py": "A = 1\n", "b.py": "B = 1\n"})
+    originals = {"a.py": b"A = 1\n", "b.py": b"B = 0\n"}  # b.py changed since the run began
+    with pytest.raises(ApplyError, match=r"b\.py changed while Ratchet was running"):
+        write_files(tmp_path, {"a.py": b"A = 2\n", "b.py": b"B = 2\n"}, originals)
+    assert [(tmp_path / n).read_text() for n in ("a.py", "b.py")] == ["A = 1\n", "B = 1\n"]
+
+
+def test_apply_writes_every_file_and_keeps_its_mode(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.py": "A = 1\n"})
+    (tmp_path / "a.py").chmod(0o640)
+    write_files(tmp_path, {"a.py": b"A = 2\n"}, {"a.py": b"A = 1\n"})
+    assert ((tmp_path / "a.py").read_text(), (tmp_path / "a.py").stat().st_mode & 0o777) == (
+        "A = 2\n",
+        0o640,
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["a.py"]  # no temporary file left behind
+
+
+def report() -> RunReport:
+    counts = Instructions("callgrind", "instructions", (1000, 1001), (400, 401))
+    verdict = Verdict("pkg.f", "accepted", "efficiency", "accepted: fewer", "", SuiteTally(5, 0, 5),
+                      instructions=counts, patch="--- a/pkg.py\n+++ b/pkg.py\n")  # fmt: skip
+    best = Judged(Proposed("rules: concat-to-join", "..."), verdict)
+    results = (
+        Result("pkg.f", "pkg.py", "accepted", "rules: 60% fewer", best, 1, 1, 0, (best,)),
+        Result("pkg.g", "pkg.py", "skipped", "no passing test calls it"),
+    )
+    return RunReport(results, Usage(), Tier("low", None, 0, 1, "small"), {"gate": 3.0}, 1, 9.0)
+
+
+def test_the_report_table_shows_counts_gain_and_tests() -> None:
+    text = render_text(report())
+    assert "+++ b/pkg.py" in text and "pkg.f     accepted   1,001    401  59.9%    5/5" in text
+
+
+def test_json_report_has_the_documented_shape() -> None:
+    data = report().to_json()
+    first = data["results"][0]
+    assert (data["version"], first["status"], first["instructions"]) == (
+        1,
+        "accepted",
+        {
+            "counter": "callgrind",
+            "unit": "instructions",
+            "before": 1001,
+            "after": 401,
+            "gain": 0.599401,
+        },
+    )
+    assert data["llm"] == {
+        "calls": 0,
+        "prompt_tokens": 0,
+        "completion_tokens": 0,
+        "estimated": False,
+    }
+
+
+def test_markdown_report_folds_the_diff_under_the_function() -> None:
+    text = render_markdown(report())
+    assert "| pkg.f | accepted |" in text and "<details><summary>pkg.f:" in text
