@@ -1,10 +1,11 @@
 """How often each offline rule fires, and what its candidates do to instruction counts.
 
     .venv/bin/python benchmarks/rules.py [--sandbox docker|local] [--packages click,rich,docker]
-                                         [--no-measure] [--json]
+                                         [--no-measure] [--json] [--list]
 
 Part 1 runs the Low-tier proposer over every function of the bundled example and of real
-pure-Python packages installed next to Ratchet, and counts the functions each rule fired on.
+pure-Python packages installed next to Ratchet (any importable package name works, stdlib ones
+like json or email too), and counts the functions each rule fired on; `--list` names them.
 Part 2 measures each candidate for the example's planted functions under callgrind (K=1, on the
 function's own workload: its benchmark, else its tests) against the unchanged function.
 """
@@ -17,7 +18,7 @@ import json
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -35,35 +36,55 @@ def say(message: str) -> None:
 def package_files(name: str) -> tuple[Path, list[Path]]:
     if name == "example":
         return EXAMPLE, sorted((EXAMPLE / "wordfreq").glob("*.py"))
-    root = Path(importlib.import_module(name).__file__ or "").parent
-    return root.parent, sorted(root.rglob("*.py"))
+    where = Path(importlib.import_module(name).__file__ or "")
+    if where.name != "__init__.py":  # a single-module library, like json's sibling `csv`
+        return where.parent, [where]
+    return where.parent.parent, sorted(where.parent.rglob("*.py"))
 
 
 def fire_counts(packages: list[str]) -> dict[str, Any]:
-    """Per package: functions tried, and per rule the number of functions it fired on."""
+    """Per package: functions tried, seconds, and per rule the functions it fired on (as
+    `path::qualname`); proposals whose module does not compile are listed under "broken"."""
     table: dict[str, Any] = {}
     for package in packages:
         base, files = package_files(package)
-        fired: Counter[str] = Counter()
+        where: dict[str, list[str]] = defaultdict(list)
         failures: Counter[str] = Counter()
+        broken: list[str] = []
         tried = 0
         started = time.monotonic()
         for path in files:
             source = path.read_text(encoding="utf-8", errors="replace")
             rel = str(path.relative_to(base))
-            for definition in list_functions(source, path=rel):
+            definitions = list_functions(source, path=rel)
+            for definition in definitions if isinstance(definitions, tuple) else ():
                 tried += 1
                 found, failed = propose(source, definition.qualname, path=rel)
-                fired.update({p.rules[0] for p in found if len(p.rules) == 1})
+                name = f"{rel}::{definition.qualname}"
+                for proposal in found:
+                    if len(proposal.rules) == 1:
+                        where[proposal.rules[0]].append(name)
+                    if not _compiles(proposal.source, rel):
+                        broken.append(f"{name} ({'+'.join(proposal.rules)})")
                 failures.update(f.rule for f in failed)
         table[package] = {
             "functions": tried,
-            "fired": dict(fired),
+            "fired": {rule: len(names) for rule, names in where.items()},
+            "where": dict(where),
             "failures": dict(failures),
+            "broken": broken,
             "seconds": round(time.monotonic() - started, 1),
         }
-        say(f"{package}: {tried} functions, {sum(fired.values())} firings")
+        say(f"{package}: {tried} functions, {sum(map(len, where.values()))} firings")
     return table
+
+
+def _compiles(source: str, path: str) -> bool:
+    try:
+        compile(source, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def measure_example(sandbox_name: str) -> list[dict[str, Any]]:
@@ -110,12 +131,31 @@ def measure_example(sandbox_name: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _failed(row: dict[str, Any], locate: bool) -> int:
+    """Functions the proposer could not locate (a name defined twice, like a property and its
+    setter), or candidates a rule made that did not fit the module."""
+    return sum(n for rule, n in row["failures"].items() if (rule == "locate") == locate)
+
+
+def print_firings(counts: dict[str, Any], rules: list[str]) -> None:
+    """Every function each rule fired on, per package, then any proposal that did not compile."""
+    for package, row in counts.items():
+        for rule in rules:
+            for name in row["where"].get(rule, []):
+                print(f"{package:<10} {rule:<28} {name}")
+        for name in row["broken"]:
+            print(f"{package:<10} {'BROKEN':<28} {name}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sandbox", choices=["docker", "local"], default="docker")
     parser.add_argument("--packages", default="click,rich,docker")
     parser.add_argument("--no-measure", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--list", action="store_true", help="print every function each rule fired on"
+    )
     args = parser.parse_args()
     packages = ["example", *[p for p in args.packages.split(",") if p]]
     counts = fire_counts(packages)
@@ -129,10 +169,16 @@ def main() -> None:
         print(f"{name:<28}" + "".join(f"{counts[p]['fired'].get(name, 0):>10}" for p in packages))
     print(f"{'functions tried':<28}" + "".join(f"{counts[p]['functions']:>10}" for p in packages))
     print(
-        f"{'rule failures':<28}"
-        + "".join(f"{sum(counts[p]['failures'].values()):>10}" for p in packages)
+        f"{'not located (ambiguous)':<28}"
+        + "".join(f"{_failed(counts[p], True):>10}" for p in packages)
+    )
+    print(f"{'rule failures':<28}" + "".join(f"{_failed(counts[p], False):>10}" for p in packages))
+    print(
+        f"{'broken proposals':<28}" + "".join(f"{len(counts[p]['broken']):>10}" for p in packages)
     )
     print(f"{'seconds':<28}" + "".join(f"{counts[p]['seconds']:>10}" for p in packages))
+    if args.list:
+        print_firings(counts, names)
     if rows:
         print(f"\ncallgrind instructions on each function's workload ({args.sandbox} sandbox)")
         print(f"{'function':<36} {'rules':<52} {'before':>13} {'after':>13} {'change':>8}")

@@ -26,18 +26,20 @@ _CONSTANT = m.OneOf(
 
 
 class DoubleLookupToGet(Rule):
-    """Fires on three shapes, where `k` and `d` are plain names and `v` a plain name:
+    """Fires on four shapes, where `k` and `d` are plain names and `v` a plain name:
 
-        if k in d:              if k in d:              if k in d:
-            v = d[k]                return d[k]             return d[k]
+        if k in d:              if k in d:              if k in d:          if k in d:
+            v = d[k]                return d[k]             return d[k]         k = d[k]
         else:                   else:                   return default
             v = default             return default
 
-    -> `v = d.get(k, default)` / `return d.get(k, default)`, when
-      - `d` is provably a mapping: every binding of `d` in the function is a parameter or
-        annotated assignment typed `dict`, `Mapping`, `MutableMapping`, `Counter`,
-        `defaultdict` or `OrderedDict`, or an assignment of a dict literal, dict comprehension,
-        `dict(...)` (the builtin) or a `collections` Counter/defaultdict/OrderedDict call;
+    -> `v = d.get(k, default)` / `return d.get(k, default)` / `k = d.get(k, k)`, when
+      - `d` is provably a mapping (see _mappings.proven_mappings): every binding of `d` in the
+        function is a parameter or annotated assignment typed `dict`, `Mapping`,
+        `MutableMapping`, `Counter`, `defaultdict` or `OrderedDict`, `**kwargs`, or an
+        assignment of a dict literal, dict comprehension, `dict(...)` (the builtin), a
+        `collections` Counter/defaultdict/OrderedDict call, or another such name; or the
+        function binds `d` nowhere and the module binds it once, at top level, in those ways;
       - `default` is a constant (a number, a string, None, True, False, `()`), a parameter
         bound nowhere else, or a name assigned at module level and not bound in the function:
         never a call or anything else that could run code;
@@ -51,7 +53,8 @@ class DoubleLookupToGet(Rule):
     the contract the annotation promises (the gate replays the real recorded arguments).
     `k` and `d` are name loads, which evaluating once instead of twice cannot change; `default`
     is now evaluated also when `k` is present, which for a constant or a bound name does
-    nothing. `k`'s `__hash__`/`__eq__` run once instead of twice (user hashes with side effects
+    nothing. In the fourth shape the default is `k` itself, just evaluated by the test: when
+    `k` is missing, `k = k` rebinds it to the same object, which nothing can observe. `k`'s `__hash__`/`__eq__` run once instead of twice (user hashes with side effects
     are not supported). An unhashable `k` raises TypeError in both forms.
     """
 
@@ -101,24 +104,47 @@ class _SingleLookup(cst.CSTTransformer):
         if mapping.value not in self.mappings:
             return None
         present = _only(statement.body)
-        missing, absorbed = _otherwise(statement, following)
-        lookup = m.Subscript(
-            m.Name(mapping.value), [m.SubscriptElement(m.Index(m.Name(key.value)))]
-        )
-        default = _default(present, missing, lookup, absorbed)
-        if default is None or not (m.matches(default, _CONSTANT) or _is_bound(default, self.bound)):
+        found = self._default(statement, following, present, key, mapping)
+        if found is None:
             return None
+        default, absorbed = found
         if not isinstance(present, (cst.Assign, cst.Return)) or _has_comments(statement):
             return None
         get = parse_template_expression("{d}.get({k}, {v})", d=mapping, k=key, v=default)
         line = cst.SimpleStatementLine([present.with_changes(value=get)], statement.leading_lines)
         return line, absorbed
 
+    def _default(
+        self,
+        statement: cst.If,
+        following: cst.BaseStatement | None,
+        present: cst.BaseSmallStatement | None,
+        key: cst.Name,
+        mapping: cst.Name,
+    ) -> tuple[cst.BaseExpression, int] | None:
+        """What `d.get` falls back to, and how many following statements that absorbs."""
+        lookup = m.Subscript(
+            m.Name(mapping.value), [m.SubscriptElement(m.Index(m.Name(key.value)))]
+        )
+        if statement.orelse is None and _translates(present, key, lookup):
+            return key, 0  # `k = d[k]` alone: k stays k when missing
+        missing, absorbed = _otherwise(statement, following)
+        default = _default(present, missing, lookup, absorbed)
+        if default is None or not (m.matches(default, _CONSTANT) or _is_bound(default, self.bound)):
+            return None
+        return default, absorbed
+
+
+def _translates(present: cst.BaseSmallStatement | None, key: cst.Name, lookup: m.Subscript) -> bool:
+    """The branch is `k = d[k]`: replace the key by what it maps to."""
+    target = m.AssignTarget(m.Name(key.value))
+    return present is not None and m.matches(present, m.Assign([target], lookup))
+
 
 def _default(
     present: cst.BaseSmallStatement | None,
     missing: cst.BaseSmallStatement | None,
-    lookup: m.BaseMatcherNode,
+    lookup: m.Subscript,
     absorbed: int,
 ) -> cst.BaseExpression | None:
     """`default` when the branches are `return d[k]` / `return default`, or (not absorbing a

@@ -138,3 +138,46 @@ def test_count_words_is_a_different_shape() -> None:
     functions = (s for s in module.body if isinstance(s, cst.FunctionDef))
     count_words = next(f for f in functions if f.name.value == "count_words")
     assert RULE.rewrite(count_words, module) is None  # `counts[word] += 1`: the counting rule's
+
+
+def test_a_key_replaced_by_its_value_keeps_itself_when_missing() -> None:
+    assert_rewrites(
+        RULE,
+        """
+        ALIASES = {"grey": "gray"}
+        def f(color):
+            if color in ALIASES:
+                color = ALIASES[color]
+            return color
+        """,
+        "def f(color):\n    color = ALIASES.get(color, color)\n    return color\n",
+    )
+
+
+def test_keyword_arguments_are_a_dict() -> None:
+    assert_rewrites(
+        RULE,
+        "def f(k, **kw):\n    if k in kw:\n        return kw[k]\n    return None\n",
+        "def f(k, **kw):\n    return kw.get(k, None)\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "branches",
+    [
+        "if k in d:\n        j = d[k]\n",  # j would be bound when k is missing
+        "if k in d:\n        k = d[j]\n",
+        "if k in d:\n        k = d[k]\n        g(k)\n",
+        "if k in d:\n        k = d[k]\n    elif j:\n        k = 1\n",
+        "if k in d:\n        k = d[k]  # hit\n",
+        "if k in e:\n        k = e[k]\n",  # e is not known to be a mapping
+    ],
+)
+def test_a_key_replaced_only_in_exactly_that_shape(branches: str) -> None:
+    assert_not_fired(RULE, f"def f(d: dict, e, k, j):\n    {branches}    return k\n")
+
+
+@given(st.dictionaries(st.text("ab", max_size=2), st.text("ab", max_size=2)), st.text("ab"))
+def test_replaced_keys_are_the_same(d: dict[str, str], k: str) -> None:
+    source = "def f(d: dict[str, str], k):\n    if k in d:\n        k = d[k]\n    return k\n"
+    assert same_behaviour(RULE, source, "f", d, k)

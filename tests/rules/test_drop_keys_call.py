@@ -117,3 +117,106 @@ def test_fires_on_format_report() -> None:
     rewrite = RULE.rewrite(function, module)
     assert rewrite is not None
     assert "    for word in counts:\n" in rewrite.source()
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("list(d.keys())", "list(d)"),
+        ("tuple(d.keys())", "tuple(d)"),
+        ("set(d.keys()) | frozenset(d.keys())", "set(d) | frozenset(d)"),
+        ("sorted(d.keys(), reverse=True)", "sorted(d, reverse=True)"),
+        ("len(d.keys())", "len(d)"),
+    ],
+)
+def test_builtins_that_only_iterate_take_the_mapping(before: str, after: str) -> None:
+    assert_rewrites(
+        RULE,
+        f"def f(d: dict[str, int]):\n    return {before}\n",
+        f"def f(d: dict[str, int]):\n    return {after}\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def f(d: dict):\n    return max(d.keys())\n",  # not in the list: leave it be
+        "def f(d: dict, more):\n    return sorted(d.keys(), *more)\n",
+        "def f(d: dict, k):\n    return list(d.keys(), k)\n",
+        "def f(d: dict):\n    return list(key=d.keys())\n",
+        "list = tuple\ndef f(d: dict):\n    return list(d.keys())\n",  # shadowed
+    ],
+)
+def test_other_calls_keep_the_view(source: str) -> None:
+    assert_not_fired(RULE, source)
+
+
+@pytest.mark.parametrize(
+    ("module", "body", "after"),
+    [
+        ("TABLE = {'k': 1}", "return x in TABLE.keys()", "return x in TABLE"),
+        ("TABLE: dict[str, int] = load()", "return list(TABLE.keys())", "return list(TABLE)"),
+        (
+            "TABLE = {}",
+            "units = TABLE\n    return x in units.keys()",
+            "units = TABLE\n    return x in units",
+        ),
+        (
+            "import collections\nTABLE = collections.OrderedDict()",
+            "return x in TABLE.keys()",
+            "return x in TABLE",
+        ),
+    ],
+)
+def test_module_level_mappings_bound_once_count(module: str, body: str, after: str) -> None:
+    assert_rewrites(RULE, f"{module}\ndef f(x):\n    {body}\n", f"def f(x):\n    {after}\n")
+
+
+def test_keyword_arguments_are_a_dict() -> None:
+    assert_rewrites(
+        RULE,
+        "def f(**options):\n    return [k for k in options.keys()]\n",
+        "def f(**options):\n    return [k for k in options]\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "TABLE = {}\nTABLE = load()",  # bound twice
+        "TABLE = {}\ndef g():\n    global TABLE\n    TABLE = load()",
+        "TABLE = {}\nclass C:\n    TABLE = []",  # any other binding in the module counts
+        "if X:\n    TABLE = {}",  # not a top-level statement
+        "TABLE = {}\nfrom m import *",
+        "TABLE = {}\nglobals().update(TABLE=[])",
+        "TABLE = [1]",
+        "TABLE = load()",
+        "from m import TABLE",
+        "dict = list\nTABLE = dict()",
+        "from collections import Counter\nCounter = list\nTABLE = Counter()",
+        "from .collections import Counter\nTABLE = Counter()",
+    ],
+)
+def test_module_names_bound_otherwise_are_not_mappings(module: str) -> None:
+    assert_not_fired(RULE, f"{module}\ndef f(x):\n    return x in TABLE.keys()\n")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "TABLE = load()\n    return x in TABLE.keys()",  # the function's own TABLE
+        "units = other\n    return x in units.keys()",
+        "units = TABLE\n    units = load()\n    return x in units.keys()",
+        "def g():\n        return x in TABLE.keys()\n    TABLE = 1\n    return g",
+    ],
+)
+def test_local_bindings_hide_the_module_mapping(body: str) -> None:
+    assert_not_fired(RULE, f"TABLE = {{}}\ndef f(x, other):\n    {body}\n")
+
+
+@given(st.dictionaries(st.text(max_size=2), st.integers()))
+def test_builtins_see_the_same_keys(d: dict[str, int]) -> None:
+    source = (
+        "def f(d: dict[str, int]):\n    return list(d.keys()), sorted(d.keys()), len(d.keys())\n"
+    )
+    assert same_behaviour(RULE, source, "f", d)
