@@ -123,6 +123,30 @@ BASE_IMAGE = click.option(
     help="Docker base image. [default: ratchet-base:bookworm, else python:<ver>-slim]",
 )
 
+COUNTER = click.option(
+    "--counter",
+    type=click.Choice(["auto", "callgrind", "perf", "bytecode"]),
+    default="auto",
+    show_default=True,
+    help="Instruction counter: callgrind (exact), perf (hardware), bytecode (advisory).",
+)
+MIN_GAIN = click.option(
+    "--min-gain",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=DEFAULT_MIN_GAIN,
+    show_default=True,
+    help="Smallest median instruction gain accepted, as a fraction (0.005 = 0.5%). The gate "
+    "also demands every candidate run below every baseline run, and a gain of at least three "
+    "times the spread between identical runs.",
+)
+RUNS = click.option(
+    "--runs",
+    type=click.IntRange(2, 20),
+    default=3,
+    show_default=True,
+    help="Measured runs of each side (K).",
+)
+
 
 @cli.command("doctor")
 @FORMAT
@@ -163,13 +187,7 @@ def doctor_command(fmt: str, sandbox: str | None, base_image: str | None) -> Non
     metavar="NAME",
     help="Count this function (pkg.mod.Class.method) instead; repeatable.",
 )
-@click.option(
-    "--counter",
-    type=click.Choice(["auto", "callgrind", "perf", "bytecode"]),
-    default="auto",
-    show_default=True,
-    help="Instruction counter: callgrind (exact), perf (hardware), bytecode (advisory).",
-)
+@COUNTER
 @click.option(
     "--rate",
     type=click.IntRange(10, 5000),
@@ -316,27 +334,9 @@ def profile_command(
 @click.option(
     "--diff/--no-diff", default=True, show_default=True, help="Print the accepted rewrites' diffs."
 )
-@click.option(
-    "--min-gain",
-    type=click.FloatRange(0, 1, max_open=True),
-    default=DEFAULT_MIN_GAIN,
-    show_default=True,
-    help="Smallest median instruction gain accepted, as a fraction (0.005 = 0.5%).",
-)
-@click.option(
-    "--counter",
-    type=click.Choice(["auto", "callgrind", "perf", "bytecode"]),
-    default="auto",
-    show_default=True,
-    help="Instruction counter: callgrind (exact), perf (hardware), bytecode (advisory).",
-)
-@click.option(
-    "--runs",
-    type=click.IntRange(2, 20),
-    default=3,
-    show_default=True,
-    help="Measured runs of each side.",
-)
+@MIN_GAIN
+@COUNTER
+@RUNS
 @SANDBOX
 @BASE_IMAGE
 @click.option(
@@ -454,15 +454,7 @@ def optimize_command(
     help="The new function's source, optionally with imports and module-level helpers "
     "('-' reads stdin).",
 )
-@click.option(
-    "--min-gain",
-    type=click.FloatRange(0, 1, max_open=True),
-    default=DEFAULT_MIN_GAIN,
-    show_default=True,
-    help="Smallest median instruction gain accepted, as a fraction (0.005 = 0.5%). The gate "
-    "also demands every candidate run below every baseline run, and a gain of at least three "
-    "times the spread between identical runs.",
-)
+@MIN_GAIN
 @click.option(
     "--float-tolerance",
     type=click.FloatRange(0),
@@ -470,20 +462,8 @@ def optimize_command(
     show_default=True,
     help="Relative tolerance when comparing floats in replayed calls (0: exact).",
 )
-@click.option(
-    "--counter",
-    type=click.Choice(["auto", "callgrind", "perf", "bytecode"]),
-    default="auto",
-    show_default=True,
-    help="Instruction counter: callgrind (exact), perf (hardware), bytecode (advisory).",
-)
-@click.option(
-    "--runs",
-    type=click.IntRange(2, 20),
-    default=3,
-    show_default=True,
-    help="Measured runs of each side.",
-)
+@COUNTER
+@RUNS
 @click.option(
     "--generate-seconds",
     type=click.FloatRange(0),

@@ -20,7 +20,7 @@ from .steps import (
     check_suite,
 )
 from .target import Change, Target, apply_candidate
-from .verdict import BehaviourTally, SuiteTally, Verdict
+from .verdict import BehaviourTally, Status, SuiteTally, Verdict
 
 log = logging.getLogger(__name__)
 Step = Callable[[Context, Change], Check]
@@ -86,8 +86,8 @@ def _run_steps(
     progress: Callable[[str], None] | None,
 ) -> Verdict:
     tests, behaviour = SuiteTally(baseline_passed=len(ctx.baseline.passed)), BehaviourTally()
-    instructions, last = None, Check(True)
-    for name, step in RUNTIME_STEPS:
+    instructions, last, name = None, Check(True), RUNTIME_STEPS[-1][0]
+    for name, step in RUNTIME_STEPS:  # after the loop, `name` is the step that decided
         if progress:
             progress(name)
         started = time.monotonic()
@@ -100,22 +100,12 @@ def _run_steps(
         behaviour = _tally_behaviour(behaviour, last)
         instructions = last.instructions or instructions
         if not last.passed:
-            return Verdict(
-                change.target.function,
-                "rejected",
-                name,
-                last.reason,
-                last.evidence,
-                tests,
-                behaviour,
-                instructions,
-                change.patch,
-                seconds,
-            )
+            break
+    status: Status = "accepted" if last.passed else "rejected"
     return Verdict(
         change.target.function,
-        "accepted",
-        "efficiency",
+        status,
+        name,
         last.reason,
         last.evidence,
         tests,

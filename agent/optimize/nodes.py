@@ -188,7 +188,7 @@ def gate(rt: Runtime, payload: dict[str, Any]) -> Update:
         verdict = check_candidate(ctx, proposed.text)
     rt.count_gated()
     gain = verdict.instructions.gain if verdict.instructions else None
-    shown = f" ({gain:+.1%} fewer instructions)" if verdict.accepted and gain is not None else ""
+    shown = f" ({gain:.1%} fewer instructions)" if verdict.accepted and gain is not None else ""
     rt.progress(f"{target.function}: {proposed.origin}: {verdict.status} at {verdict.step}{shown}")
     return {"judged": [Judged(proposed, verdict)]}
 
