@@ -332,6 +332,13 @@ def profile_command(
     help="Write the accepted rewrites into PATH (after one more full test run with all of them).",
 )
 @click.option(
+    "--json-report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Also write the JSON report (version 1) to FILE, whatever --format prints.",
+)
+@click.option(
     "--diff/--no-diff", default=True, show_default=True, help="Print the accepted rewrites' diffs."
 )
 @MIN_GAIN
@@ -359,6 +366,7 @@ def optimize_command(
     budget: str | None,
     jobs: int,
     apply_: bool,
+    json_report: Path | None,
     diff: bool,
     min_gain: float,
     counter: str,
@@ -427,6 +435,8 @@ def optimize_command(
     finally:
         if llm is not None:
             llm.close()
+    if json_report is not None:
+        json_report.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
     if fmt == "json":
         click.echo(json.dumps(report.to_json(), indent=2))
     elif fmt == "markdown":

@@ -191,9 +191,11 @@ def test_a_failing_baseline_points_to_debug(tmp_path: Path, cache_dir: Path) -> 
 
 
 def test_a_function_no_test_calls_is_reported_and_skipped(tmp_path: Path, cache_dir: Path) -> None:
-    args = ("--function", "calc.unused", "--sandbox", "local", "--format", "json")
+    report = tmp_path / "report.json"
+    args = ("--function", "calc.unused", "--sandbox", "local", "--json-report", str(report))
     done = ratchet("optimize", str(tiny(tmp_path / "r")), *args, cache=cache_dir)
-    (result,) = json.loads(done.stdout)["results"]
+    (result,) = json.loads(report.read_text())["results"]
+    assert "calc.unused  skipped" in done.stdout
     assert (done.returncode, result["status"], result["reason"]) == (
         0,
         "skipped",
