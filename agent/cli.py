@@ -13,7 +13,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -70,6 +70,25 @@ def prepared(settings: Settings, path: Path) -> Iterator[Session]:
     box = sandbox.make_sandbox(name, settings.cache_dir, settings.limits(), settings.base_image)
     with box.prepare(path) as session:
         yield session
+
+
+@contextlib.contextmanager
+def progress_lines() -> Iterator[Callable[[str], None]]:
+    """Progress of a long run: on a terminal, each event printed above a live status line that
+    shows the latest; elsewhere (CI, pipes), plain log lines."""
+    if not sys.stderr.isatty():
+        yield log.info
+        return
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    with console.status("starting", spinner="dots") as status:
+
+        def report(message: str) -> None:
+            console.print(f"[dim]ratchet:[/dim] {message}", highlight=False)
+            status.update(message)
+
+        yield report
 
 
 def settings_for(repo: Path | None, **flags: Any) -> Settings:
@@ -428,8 +447,8 @@ def optimize_command(
         raise Exit("--line needs --file: name the file the line is in.")
     llm = client_for(settings)
     try:
-        with prepared(settings, path) as session:
-            report = optimize(session, options, chosen, llm, apply=apply_)
+        with prepared(settings, path) as session, progress_lines() as progress:
+            report = optimize(session, options, chosen, llm, progress, apply=apply_)
     except (OptimizeError, ApplyError, LLMError) as exc:
         raise Exit(str(exc)) from exc
     finally:
@@ -532,12 +551,9 @@ def verify_command(
         runs,
     )
 
-    def progress(step: str) -> None:
-        log.info("gate: %s", step)
-
     try:
-        with prepared(settings, path) as session:
-            verdict = verify(session, function, text, options, progress)
+        with prepared(settings, path) as session, progress_lines() as progress:
+            verdict = verify(session, function, text, options, lambda s: progress(f"gate: {s}"))
     except GateError as exc:
         if fmt == "json":
             click.echo(json.dumps(error_verdict(function, str(exc)).to_json(), indent=2))

@@ -130,3 +130,25 @@ def test_json_report_has_the_documented_shape() -> None:
 def test_markdown_report_folds_the_diff_under_the_function() -> None:
     text = render_markdown(report())
     assert "| pkg.f | accepted |" in text and "<details><summary>pkg.f:" in text
+
+
+def test_the_large_context_adds_the_signatures_of_what_the_function_calls() -> None:
+    from agent.gate import Target
+    from agent.optimize.context import build_context
+    from profilers.behaviour import Recording
+
+    source = (
+        "def helper(x: int) -> int:\n    '''Doubles x.'''\n    return 2 * x\n\n\n"
+        "def other():\n    pass\n\n\ndef f(xs):\n    return [helper(x) for x in xs]\n"
+    )
+    target = Target("m.f", "m.py", "f", source.encode())
+    recording = Recording("m.f", b"", 3, 3, 0, None, argument_types=("xs: list[int]",))
+    large, medium = (
+        build_context(target, recording, "large"),
+        build_context(target, recording, "medium"),
+    )
+    assert large.callees == ("def helper(x: int) -> int: Doubles x.",)
+    assert (medium.callees, medium.arguments) == (
+        (),
+        ("xs: list[int]", "3 calls recorded while the tests ran"),
+    )

@@ -27,6 +27,7 @@ from agent.profiling import ProfileOptions, hotspots, sources_of
 from profilers.measure import MeasurementError, collection_paths
 
 from . import targets
+from .context import build_context
 from .proposers import Failed
 from .runtime import Runtime
 from .state import Judged, OptimizeState, Plan, Proposed, Result
@@ -146,7 +147,7 @@ def enter(rt: Runtime, state: OptimizeState) -> Update:
 def propose(rt: Runtime, state: OptimizeState) -> Update:
     plan = state["plans"][state["current"]]
     ctx = rt.contexts[plan.function]
-    context = _argument_context(ctx)
+    context = build_context(ctx.baseline.target, ctx.baseline.recording, rt.tier.context)
     try:
         found = rt.proposer.propose(ctx.baseline.target, state["round"], state["history"], context)
     except BudgetExhausted as exc:
@@ -165,11 +166,6 @@ def propose(rt: Runtime, state: OptimizeState) -> Update:
     )
     rt.proposals_out()
     return {"proposals": proposals, "judged": failed}
-
-
-def _argument_context(ctx: Context) -> list[str]:
-    recording = ctx.baseline.recording
-    return [f"{recording.calls} calls recorded while the tests ran"] if recording.calls else []
 
 
 def _failed_reply(plan: Plan, failed: Failed) -> Judged:

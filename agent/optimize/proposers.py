@@ -24,6 +24,7 @@ from agent.llm import (
 )
 from agent.rules.proposer import propose as propose_rules
 
+from .context import PromptContext
 from .state import Judged, Proposed
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ class Proposer(Protocol):
     name: str
 
     def propose(
-        self, target: Target, round_: int, history: Sequence[Judged], context: Sequence[str]
+        self, target: Target, round_: int, history: Sequence[Judged], context: PromptContext
     ) -> list[Proposed | Failed]: ...
 
 
@@ -53,7 +54,7 @@ class RulesProposer:
     name = "rules"
 
     def propose(
-        self, target: Target, round_: int, history: Sequence[Judged], context: Sequence[str]
+        self, target: Target, round_: int, history: Sequence[Judged], context: PromptContext
     ) -> list[Proposed | Failed]:
         if round_ > 1:
             return []
@@ -79,13 +80,14 @@ class LLMProposer:
         self.model: str = tier.model
 
     def propose(
-        self, target: Target, round_: int, history: Sequence[Judged], context: Sequence[str]
+        self, target: Target, round_: int, history: Sequence[Judged], context: PromptContext
     ) -> list[Proposed | Failed]:
         task = OptimizeTask(
             qualname=target.qualname,
             path=target.path,
             source=target.function_text(),
-            arguments=tuple(context),
+            arguments=context.arguments,
+            callees=context.callees,
             evidence=tuple(rejection_evidence(j) for j in history),
             candidates=self.tier.candidates,
         )

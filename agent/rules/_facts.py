@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 import libcst as cst
 import libcst.matchers as m
 
+from ._attributes import self_declarations
 from ._blocks import binding_counts, target_names
 from .base import assigned_names
 
@@ -53,8 +54,11 @@ class Facts:
     builtins: frozenset[str]
 
     def know(self, names: list[str], scalar: str | None, items: str | None) -> Facts:
+        """Rebinding `names`: what is known of them (and of `self.x` when `self` is one of
+        them) is forgotten, and what is given is known of a lone name."""
+
         def update(old: Mapping[str, str], kind: str | None) -> dict[str, str]:
-            new = {k: v for k, v in old.items() if k not in names}
+            new = {k: v for k, v in old.items() if k not in names and _owner(k) not in names}
             return {**new, names[0]: kind} if kind is not None and len(names) == 1 else new
 
         return replace(
@@ -114,13 +118,16 @@ def gather_facts(function: cst.FunctionDef, module: cst.Module) -> Facts:
     for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
         if param.name.value in once and param.annotation is not None:
             facts = facts.know([param.name.value], *_declared(param, facts))
+    if (declared := self_declarations(function, module)) and declared[0] in once:
+        for attribute, declaration in declared[1].items():
+            facts = facts.know([f"{declared[0]}.{attribute}"], *_declared(declaration, facts))
     bindings = _OwnBindings(function)
     function.visit(bindings)
     for _ in range(2):  # a second pass settles names bound from names bound later in the text
-        for name, node in bindings.found:
-            if name in once and isinstance(node, cst.For):
+        for name, node in (found for found in bindings.found if found[0] in once):
+            if isinstance(node, cst.For):
                 facts = facts.bind(node.target, element_kind(node.iter, facts))
-            elif name in once and isinstance(node, cst.Assign):
+            elif node.value is not None:  # `name = v` or `name: T = v`
                 facts = facts.know(
                     [name], kind_of(node.value, facts), element_kind(node.value, facts)
                 )
@@ -128,11 +135,12 @@ def gather_facts(function: cst.FunctionDef, module: cst.Module) -> Facts:
 
 
 class _OwnBindings(cst.CSTVisitor):
-    """The `for name in ...` and `name = ...` statements of one function's own scope."""
+    """The `for name in ...`, `name = ...` and `name: T = ...` statements of one function's own
+    scope."""
 
     def __init__(self, root: cst.FunctionDef) -> None:
         super().__init__()
-        self.root, self.found = root, list[tuple[str, cst.For | cst.Assign]]()
+        self.root, self.found = root, list[tuple[str, cst.For | cst.Assign | cst.AnnAssign]]()
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.For) and isinstance(node.target, cst.Name):
@@ -140,18 +148,23 @@ class _OwnBindings(cst.CSTVisitor):
         elif m.matches(node, m.Assign(targets=[m.AssignTarget(m.Name())])):
             assign = cst.ensure_type(node, cst.Assign)
             self.found.append((cst.ensure_type(assign.targets[0].target, cst.Name).value, assign))
+        elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name):
+            self.found.append((node.target.value, node))
         nested = isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda))
         return node is self.root or not nested
 
 
-def _declared(param: cst.Param, facts: Facts) -> tuple[str | None, str | None]:
-    """(scalar kind, item kind) a parameter's annotation declares, if its default agrees."""
-    note = cst.ensure_type(param.annotation, cst.Annotation).annotation
+def _declared(
+    declaration: cst.Param | cst.AnnAssign, facts: Facts
+) -> tuple[str | None, str | None]:
+    """(scalar kind, item kind) a parameter's or class attribute's annotation declares, if its
+    default agrees."""
+    note = cst.ensure_type(declaration.annotation, cst.Annotation).annotation
     scalar = note.value if isinstance(note, cst.Name) and note.value in _SCALARS else None
     items = _ITEMS.get(scalar) if scalar else _declared_items(note)
     if (scalar or items) not in facts.builtins:  # the annotation's type name is not shadowed
         return None, None
-    default = param.default
+    default = declaration.default if isinstance(declaration, cst.Param) else declaration.value
     if default is None or (scalar and kind_of(default, facts) == scalar):
         return scalar, items
     empty = isinstance(default, (cst.List, cst.Tuple)) and not default.elements
@@ -193,6 +206,8 @@ def kind_of(expression: cst.BaseExpression, facts: Facts) -> str | None:
             return "none"
         case cst.Name():
             return facts.scalars.get(expression.value)
+        case cst.Attribute(value=cst.Name(value=owner), attr=cst.Name(value=attribute)):
+            return facts.scalars.get(f"{owner}.{attribute}")  # a declared `self.x`
         case cst.UnaryOperation(operator=cst.Minus() | cst.Plus()):
             return _same(kind_of(expression.expression, facts), "int") or _same(
                 kind_of(expression.expression, facts), "float"
@@ -208,6 +223,11 @@ def kind_of(expression: cst.BaseExpression, facts: Facts) -> str | None:
         case cst.BooleanOperation():
             return _same(kind_of(expression.left, facts), kind_of(expression.right, facts))
     return None
+
+
+def _owner(key: str) -> str:
+    """`self` for the key `self.x` of a declared attribute."""
+    return key.split(".")[0]
 
 
 def _same(a: str | None, b: str | None) -> str | None:
@@ -245,6 +265,8 @@ def element_kind(iterable: cst.BaseExpression, facts: Facts) -> str | None:
     match iterable:
         case cst.Name():
             return facts.elements.get(iterable.value)
+        case cst.Attribute(value=cst.Name(value=owner), attr=cst.Name(value=attribute)):
+            return facts.elements.get(f"{owner}.{attribute}")
         case cst.List() | cst.Tuple() | cst.Set():
             kinds = {
                 kind_of(e.value, facts) if isinstance(e, cst.Element) else None

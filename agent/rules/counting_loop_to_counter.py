@@ -159,7 +159,8 @@ def _not_mapping(items: cst.BaseExpression, site: _Site) -> bool:
     """A display, comprehension, str, `.split()`, range/zip/map/... call: never a Mapping."""
     if isinstance(items, _NOT_MAPPINGS):
         return True
-    if not isinstance(items, cst.Name) and element_kind(items, site.facts) is not None:
+    declared = isinstance(items, (cst.Name, cst.Attribute))  # `Iterable[str]` may be a dict
+    if not declared and element_kind(items, site.facts) is not None:
         return True  # element_kind knows only str values, splits, and builtin calls
     if isinstance(items, cst.Call) and isinstance(items.func, cst.Name):
         name = items.func.value
