@@ -10,6 +10,7 @@ import libcst as cst
 from hypothesis import settings
 
 from agent.rules.base import Rewrite, Rule
+from agent.rules.proposer import apply_rule
 
 # Each Hypothesis example re-runs the rule (same_behaviour), so no per-example deadline.
 PROPERTY = settings(deadline=None, max_examples=60)
@@ -27,11 +28,16 @@ def _function(module: cst.Module) -> cst.FunctionDef:
     for statement in module.body:
         if isinstance(statement, cst.FunctionDef):
             return statement
+    for statement in module.body:  # no function: the first class's first method
+        if isinstance(statement, cst.ClassDef):
+            methods = [s for s in statement.body.body if isinstance(s, cst.FunctionDef)]
+            return methods[0]
     raise AssertionError("the test source defines no function")
 
 
 def run_rule(rule: Rule, source: str) -> Rewrite | None:
-    """Apply `rule` to the first function in `source` (a whole module's text)."""
+    """Apply `rule` to the first function in `source` (a whole module's text), or when it has
+    none, to the first method of its first class."""
     module = cst.parse_module(textwrap.dedent(source))
     return rule.rewrite(_function(module), module)
 
@@ -74,3 +80,16 @@ def same_behaviour(rule: Rule, source: str, name: str, *args: Any) -> bool:
     before = load(source, name)
     after = load(context + "\n" + helpers + "\n\n" + rewrite.source(), name)
     return outcome(before, *args) == outcome(after, *args)
+
+
+def same_method_behaviour(rule: Rule, source: str, qualname: str, *args: Any) -> bool:
+    """Like same_behaviour for a method `Class.method`, called without arguments on
+    `Class(*args)`; the rewritten module is the whole text the proposer makes."""
+    source = textwrap.dedent(source)
+    rewritten = apply_rule(rule, source, qualname, "<rule-test>")
+    assert isinstance(rewritten, str), f"{rule.name} did not fire: {rewritten}"
+    class_name, method = qualname.split(".")
+    before, after = (load(text, class_name) for text in (source, rewritten))
+    return outcome(lambda: getattr(before(*args), method)()) == outcome(
+        lambda: getattr(after(*args), method)()
+    )

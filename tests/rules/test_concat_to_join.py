@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import libcst as cst
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from agent.rules._blocks import walk
 from agent.rules.concat_to_join import ConcatToJoin
 from tests.rules.support import (
     EXAMPLE,
@@ -15,6 +17,7 @@ from tests.rules.support import (
     example,
     run_rule,
     same_behaviour,
+    same_method_behaviour,
 )
 
 RULE = ConcatToJoin()
@@ -169,3 +172,77 @@ def test_planted_format_report_behaves_the_same(
 ) -> None:
     monkeypatch.syspath_prepend(str(EXAMPLE.parent))
     assert same_behaviour(RULE, example("report.py", "format_report"), "format_report", *args)
+
+
+PREFIX = """
+class Literal:
+    value: str
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def prefix(self) -> str:
+        out = ""
+        for c in self.value:
+            if c in "\\"'":
+                break
+            out += c
+        return out.lower()
+"""
+
+
+def test_attributes_the_class_declares_str_are_str() -> None:
+    module = cst.parse_module(PREFIX)
+    prefix = next(
+        n for n in walk(module) if isinstance(n, cst.FunctionDef) and n.name.value == "prefix"
+    )
+    rewrite = RULE.rewrite(prefix, module)
+    assert rewrite is not None
+    assert '        out_parts.append(c)\n    out = "".join(out_parts)\n' in rewrite.source()
+
+
+@pytest.mark.parametrize(
+    ("declaration", "method"),
+    [
+        ("value: str", "@staticmethod\n    def prefix(self):"),  # self is no instance
+        ("value: str", "@classmethod\n    def prefix(self):"),
+        ("value: str\n    value = 1", "def prefix(self):"),  # bound twice in the class
+        ("value: str = None", "def prefix(self):"),  # the default says otherwise
+        ("value: list", "def prefix(self):"),
+        ("if X:\n        value: str", "def prefix(self):"),
+        ("other: str", "def prefix(self):"),
+        ("value: str", "def prefix(self, value: list):\n        self = value\n       "),
+    ],
+)
+def test_other_attributes_are_not_known(declaration: str, method: str) -> None:
+    assert_not_fired(RULE, _method(declaration, method))
+
+
+def test_the_plain_declaration_and_method_fire() -> None:  # the control for the cases above
+    assert run_rule(RULE, _method("value: str", "def prefix(self):")) is not None
+
+
+def _method(declaration: str, method: str) -> str:
+    return (
+        f"class C:\n    {declaration}\n\n    {method}\n"
+        "        out = ''\n        for c in self.value:\n            out += c\n        return out\n"
+    )
+
+
+def test_a_function_nested_in_a_method_does_not_know_self() -> None:
+    source = (
+        "class C:\n    value: str\n\n    def m(self):\n        def inner(self):\n"
+        "            out = ''\n            for c in self.value:\n                out += c\n"
+        "            return out\n        return inner\n"
+    )
+    module = cst.parse_module(source)
+    inner = next(
+        n for n in walk(module) if isinstance(n, cst.FunctionDef) and n.name.value == "inner"
+    )
+    assert RULE.rewrite(inner, module) is None
+
+
+@PROPERTY
+@given(st.text(alphabet="rbRB'\"x", max_size=8))
+def test_declared_attribute_loops_behave_the_same(value: str) -> None:
+    assert same_method_behaviour(RULE, PREFIX, "Literal.prefix", value)

@@ -14,6 +14,7 @@ from tests.rules.support import (
     example,
     run_rule,
     same_behaviour,
+    same_method_behaviour,
 )
 
 RULE = CountingLoopToCounter()
@@ -138,3 +139,43 @@ def test_fires_on_the_planted_count_words() -> None:
 @given(st.lists(st.one_of(st.sampled_from(["a", "b", "A"]), st.tuples(st.just("a"), st.just("b")))))
 def test_planted_count_words_behaves_the_same(words: list[object]) -> None:
     assert same_behaviour(RULE, example("counting.py", "count_words"), "count_words", words)
+
+
+@pytest.mark.parametrize("annotation", ["Iterable[str]", "str"])
+def test_a_declared_attribute_is_counted_through_iter(annotation: str) -> None:
+    # `Iterable[str]` holds a dict too, and Counter(a dict) would count its values: only a
+    # display, comprehension, split or builtin call goes to Counter unwrapped.
+    source = f"""
+        class C:
+            words: {annotation}
+
+            def count(self):
+                counts = {{}}
+                for w in self.words:
+                    counts[w] = counts.get(w, 0) + 1
+                return counts
+        """
+    rewrite = run_rule(RULE, source)
+    assert rewrite is not None
+    assert "counts = dict(collections.Counter(iter(self.words)))" in rewrite.source()
+
+
+@PROPERTY
+@given(st.dictionaries(st.text("ab", max_size=2), st.integers(0, 3)))
+def test_a_dict_in_an_iterable_attribute_counts_its_keys(words: dict[str, int]) -> None:
+    source = """
+        from typing import Iterable
+
+        class C:
+            words: Iterable[str]
+
+            def __init__(self, words):
+                self.words = words
+
+            def count(self):
+                counts = {}
+                for w in self.words:
+                    counts[w] = counts.get(w, 0) + 1
+                return counts
+        """
+    assert same_method_behaviour(RULE, source, "C.count", words)

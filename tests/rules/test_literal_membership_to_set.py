@@ -131,3 +131,46 @@ def test_fires_on_the_planted_remove_stopwords() -> None:
 def test_planted_remove_stopwords_behaves_the_same(words: list[str]) -> None:
     source = example("filters.py", "remove_stopwords")
     assert same_behaviour(RULE, source, "remove_stopwords", words)
+
+
+def test_annotated_locals_and_declared_attributes_have_kinds() -> None:
+    before = """
+        class Lexer:
+            text: str
+
+            def count(self) -> int:
+                words: list[str] = self.text.split()
+                n = 0
+                for w in words:
+                    if w in ("if", "else"):
+                        n += 1
+                return n + len([c for c in self.text if c in ["{", "}"]])
+        """
+    after = """
+        _RATCHET_COUNT_1 = frozenset({"if", "else"})
+        _RATCHET_COUNT_2 = frozenset({"{", "}"})
+
+
+        def count(self) -> int:
+            words: list[str] = self.text.split()
+            n = 0
+            for w in words:
+                if w in _RATCHET_COUNT_1:
+                    n += 1
+            return n + len([c for c in self.text if c in _RATCHET_COUNT_2])
+        """
+    assert_rewrites(RULE, before, after)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "class C:\n    text: list\n    def f(self):\n        return [c for c in self.text if c in ['a']]\n",
+        "class C:\n    text: str\n    def f(this, self):\n        return [c for c in self.text if c in ['a']]\n",
+        "class C:\n    text: str\n    def f(self):\n        return [c for c in self.other if c in ['a']]\n",
+        "class C:\n    text: str\n    def f(self):\n        return [c for self in [0] for c in self.text if c in ['a']]\n",
+        "def f(text):\n    words: list[str] = text.split()\n    return [w for w in words if w in ['a']]\n",
+    ],
+)
+def test_undeclared_or_shadowed_attributes_have_no_kind(source: str) -> None:
+    assert_not_fired(RULE, source)
