@@ -41,7 +41,9 @@ class _Blocks(cst.CSTTransformer):
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, cst.FunctionDef):
             return node is self.root
-        return not isinstance(node, (cst.ClassDef, cst.Lambda, cst.Try, cst.TryStar, cst.With))
+        # No block sits inside a simple statement or an expression: skip their (many) nodes.
+        skipped = (cst.ClassDef, cst.Try, cst.TryStar, cst.With, cst.SimpleStatementLine)
+        return not isinstance(node, (*skipped, cst.BaseExpression))
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
@@ -124,10 +126,11 @@ def names_in(node: cst.CSTNode) -> set[str]:
     return {n.value for n in walk(node) if isinstance(n, cst.Name)}
 
 
-@functools.lru_cache(maxsize=8)
-def module_names(module: cst.Module) -> frozenset[str]:
-    """`names_in(module)`, worked out once per parsed module (rules ask it for every function)."""
-    return frozenset(names_in(module))
+@functools.lru_cache(maxsize=32)
+def spelled_names(node: cst.CSTNode) -> frozenset[str]:
+    """`names_in(node)`, remembered: rules ask it of the module for every function, and of
+    the function to skip it cheaply when a name they need (`sorted`, `keys`) is not there."""
+    return frozenset(n.value for n in descendants(node) if isinstance(n, cst.Name))
 
 
 @functools.lru_cache(maxsize=8)
@@ -138,7 +141,7 @@ def module_binding_counts(module: cst.Module) -> dict[str, int]:
 
 def fresh_name(stem: str, function: cst.FunctionDef, module: cst.Module) -> str:
     """`stem`, or `stem_2`, `stem_3`...: the first that neither the module nor the function uses."""
-    taken = module_names(module) | names_in(function) | set(dir(builtins))
+    taken = spelled_names(module) | spelled_names(function) | set(dir(builtins))
     candidates = itertools.chain([stem], (f"{stem}_{n}" for n in itertools.count(2)))
     return next(c for c in candidates if c not in taken)
 
@@ -157,7 +160,7 @@ def binding_sites(node: cst.CSTNode, *, comprehensions: bool = True) -> Sites:
 @functools.lru_cache(maxsize=32)
 def _binding_sites(node: cst.CSTNode, comprehensions: bool) -> Sites:
     sites: dict[str, list[cst.CSTNode]] = defaultdict(list)
-    for child in walk(node):
+    for child in descendants(node):
         if comprehensions or not isinstance(child, cst.CompFor):
             for name in (n for target in binding_targets(child) for n in target_names(target)):
                 sites[name].append(child)
@@ -173,6 +176,8 @@ def binding_targets(node: cst.CSTNode) -> list[cst.CSTNode]:
     """What `node` itself binds or unbinds: the targets of an assignment, a loop, a `del`; the
     names of a def, class or parameter; `as` names (with, except, import); global/nonlocal
     names; match captures; and `import a.b`'s `a`."""
+    if not _may_bind(type(node)):  # most nodes: one dict lookup instead of a dozen isinstance
+        return []
     if isinstance(node, cst.Assign):
         return [target.target for target in node.targets]
     if isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.NamedExpr, cst.For, cst.CompFor)):
@@ -191,6 +196,18 @@ def binding_targets(node: cst.CSTNode) -> list[cst.CSTNode]:
     return []
 
 
+_BINDERS = (
+    *(cst.Assign, cst.AnnAssign, cst.AugAssign, cst.NamedExpr, cst.For, cst.CompFor, cst.Del),
+    *(cst.Param, cst.FunctionDef, cst.ClassDef, cst.AsName, cst.Global, cst.Nonlocal),
+    *(cst.MatchAs, cst.MatchStar, cst.MatchMapping, cst.ImportAlias),
+)
+
+
+@functools.cache
+def _may_bind(kind: type[cst.CSTNode]) -> bool:
+    return issubclass(kind, _BINDERS)
+
+
 def target_names(target: cst.CSTNode) -> list[str]:
     """The names an assignment target binds (attributes and subscripts bind none)."""
     if isinstance(target, cst.Name):
@@ -207,3 +224,10 @@ def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     yield node
     for child in node.children:
         yield from walk(child)
+
+
+@functools.lru_cache(maxsize=32)
+def descendants(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
+    """`walk(node)`, remembered: the names bound, the names spelled and the binding sites of a
+    module or function all come from one walk (on large functions, each costs seconds)."""
+    return tuple(walk(node))

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from ._blocks import module_names, names_in
+from ._blocks import spelled_names
 
 
 def constant_codes(expression: cst.BaseExpression) -> tuple[str, ...]:
@@ -34,7 +34,7 @@ def _constant(value: cst.BaseExpression) -> bool:
 def helper_names(function: cst.FunctionDef, module: cst.Module) -> Iterator[str]:
     """`_RATCHET_<FUNC>_1`, `_2`, ...: module-level names neither the module nor function uses.
     The names in use are looked up only when the first is asked for."""
-    taken = module_names(module) | names_in(function)
+    taken = spelled_names(module) | spelled_names(function)
     stem = f"_RATCHET_{function.name.value.upper()}"
     yield from (f"{stem}_{n}" for n in itertools.count(1) if f"{stem}_{n}" not in taken)
 

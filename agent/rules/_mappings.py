@@ -12,7 +12,7 @@ from ._blocks import (
     Sites,
     binding_targets,
     module_binding_counts,
-    module_names,
+    spelled_names,
     target_names,
 )
 from ._facts import annotation_head
@@ -52,7 +52,7 @@ def module_mappings(module: cst.Module) -> frozenset[str]:
     mapping. None when a star import or a `globals()`/`vars()` call could rebind names unseen.
     As with annotations, a caller that rebinds the module's attribute from outside to something
     else breaks the type the module gave it (mypy infers `dict[...]` and would refuse)."""
-    if "*" in assigned_names(module) or module_names(module) & {"globals", "vars"}:
+    if "*" in assigned_names(module) or spelled_names(module) & {"globals", "vars"}:
         return frozenset()
     counts = module_binding_counts(module)
     makers = {"dict"} if "dict" not in counts else set()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import libcst as cst
 import libcst.matchers as m
 
-from ._blocks import binding_sites
+from ._blocks import binding_sites, spelled_names
 from ._facts import annotation_head
 from ._mappings import MAPPING_ANNOTATIONS
 from .base import Rewrite, Rule, builtin_is_free
@@ -62,7 +62,8 @@ class AnyAllGenerator(Rule):
     name = "any-all-generator"
 
     def rewrite(self, function: cst.FunctionDef, module: cst.Module) -> Rewrite | None:
-        reducers = {name for name in ("any", "all") if builtin_is_free(name, function, module)}
+        present = spelled_names(function) & {"any", "all"}
+        reducers = {name for name in present if builtin_is_free(name, function, module)}
         if not reducers:
             return None
         calls = {id(call) for call in _scope_calls(function.body)}

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from ._blocks import binding_targets, walk
+from ._blocks import binding_targets, descendants, walk
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def assigned_names(node: cst.CSTNode) -> frozenset[str]:
     star import. Any name in a target counts (`d[k] = v` names d and k), erring towards caution.
     Used to prove a builtin is not shadowed. Remembered per node (nodes hash by identity): every
     rule asks this of the same module, and walking a large module costs tens of milliseconds."""
-    return frozenset(name for child in walk(node) for name in _bound(child))
+    return frozenset(name for child in descendants(node) for name in _bound(child))
 
 
 def _bound(node: cst.CSTNode) -> Iterator[str]:

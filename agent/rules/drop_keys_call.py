@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 
-from ._blocks import binding_sites
+from ._blocks import binding_sites, spelled_names
 from ._mappings import proven_mappings
 from .base import Rewrite, Rule, builtin_is_free
 
@@ -47,6 +47,8 @@ class DropKeysCall(Rule):
     name = "drop-keys-call"
 
     def rewrite(self, function: cst.FunctionDef, module: cst.Module) -> Rewrite | None:
+        if "keys" not in spelled_names(function):
+            return None
         mappings = proven_mappings(binding_sites(function), function, module)
         if not mappings:
             return None

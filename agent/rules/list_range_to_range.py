@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 
+from ._blocks import spelled_names
 from .base import Rewrite, Rule, builtin_is_free
 
 _LIST_OF_RANGE = m.Call(
@@ -31,6 +32,8 @@ class ListRangeToRange(Rule):
     name = "list-range-to-range"
 
     def rewrite(self, function: cst.FunctionDef, module: cst.Module) -> Rewrite | None:
+        if not {"list", "range"} <= spelled_names(function):
+            return None
         if not (
             builtin_is_free("list", function, module) and builtin_is_free("range", function, module)
         ):

@@ -89,7 +89,6 @@ class _Facts:
 
     def __init__(self, function: cst.FunctionDef, module: cst.Module) -> None:
         self.function, self.module, self.sites = function, module, binding_sites(function)
-        self.uses = Counter(n.value for n in walk(function) if isinstance(n, cst.Name))
         self.builtins = {b for b in ("range", "len") if builtin_is_free(b, function, module)}
         self.position = {  # the index of the top-level statement that binds each name once
             id(small): index
@@ -97,6 +96,11 @@ class _Facts:
             if isinstance(line, cst.SimpleStatementLine)
             for small in line.body
         }
+
+    @functools.cached_property
+    def uses(self) -> Counter[str]:
+        """How often each name occurs in the function: counted only once a loop nest is found."""
+        return Counter(n.value for n in walk(self.function) if isinstance(n, cst.Name))
 
     def fixed(self, name: str, before: int) -> cst.CSTNode | None:
         """The one node binding `name`, if it is a parameter or a top-level assignment to just

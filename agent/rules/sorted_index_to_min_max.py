@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 
+from ._blocks import spelled_names
 from ._facts import annotation_head
 from .base import Rewrite, Rule, assigned_names, builtin_is_free
 
@@ -59,6 +60,8 @@ class SortedIndexToMinMax(Rule):
     name = "sorted-index-to-min-max"
 
     def rewrite(self, function: cst.FunctionDef, module: cst.Module) -> Rewrite | None:
+        if "sorted" not in spelled_names(function):
+            return None
         if not all(builtin_is_free(b, function, module) for b in ("sorted", "min", "max")):
             return None
         transformer = _TakeExtreme(_text_element_params(function))
