@@ -57,7 +57,12 @@ def fire_counts(packages: list[str]) -> dict[str, Any]:
             source = path.read_text(encoding="utf-8", errors="replace")
             rel = str(path.relative_to(base))
             definitions = list_functions(source, path=rel)
-            for definition in definitions if isinstance(definitions, tuple) else ():
+            running = (
+                [d for d in definitions if not d.is_overload]
+                if isinstance(definitions, tuple)
+                else []
+            )
+            for definition in running:  # an @overload stub never runs
                 tried += 1
                 found, failed = propose(source, definition.qualname, path=rel)
                 name = f"{rel}::{definition.qualname}"
@@ -131,6 +136,24 @@ def measure_example(sandbox_name: str) -> list[dict[str, Any]]:
     return rows
 
 
+def print_table(counts: dict[str, Any], rules: list[str]) -> None:
+    """Per package (a column): firings per rule, functions tried, failures, seconds."""
+    width = max(10, *(len(package) + 2 for package in counts))
+    rows: list[tuple[str, list[Any]]] = [
+        (rule, [row["fired"].get(rule, 0) for row in counts.values()]) for rule in rules
+    ]
+    rows += [
+        ("functions tried", [row["functions"] for row in counts.values()]),
+        ("not located (ambiguous)", [_failed(row, True) for row in counts.values()]),
+        ("rule failures", [_failed(row, False) for row in counts.values()]),
+        ("broken proposals", [len(row["broken"]) for row in counts.values()]),
+        ("seconds", [row["seconds"] for row in counts.values()]),
+    ]
+    print(f"{'rule':<28}" + "".join(f"{package:>{width}}" for package in counts))
+    for label, cells in rows:
+        print(f"{label:<28}" + "".join(f"{cell:>{width}}" for cell in cells))
+
+
 def _failed(row: dict[str, Any], locate: bool) -> int:
     """Functions the proposer could not locate (a name defined twice, like a property and its
     setter), or candidates a rule made that did not fit the module."""
@@ -164,19 +187,7 @@ def main() -> None:
         print(json.dumps({"fired": counts, "candidates": rows}, indent=2))
         return
     names = [rule.name for rule in all_rules()]
-    print(f"{'rule':<28}" + "".join(f"{p:>10}" for p in packages))
-    for name in names:
-        print(f"{name:<28}" + "".join(f"{counts[p]['fired'].get(name, 0):>10}" for p in packages))
-    print(f"{'functions tried':<28}" + "".join(f"{counts[p]['functions']:>10}" for p in packages))
-    print(
-        f"{'not located (ambiguous)':<28}"
-        + "".join(f"{_failed(counts[p], True):>10}" for p in packages)
-    )
-    print(f"{'rule failures':<28}" + "".join(f"{_failed(counts[p], False):>10}" for p in packages))
-    print(
-        f"{'broken proposals':<28}" + "".join(f"{len(counts[p]['broken']):>10}" for p in packages)
-    )
-    print(f"{'seconds':<28}" + "".join(f"{counts[p]['seconds']:>10}" for p in packages))
+    print_table(counts, names)
     if args.list:
         print_firings(counts, names)
     if rows:
