@@ -70,3 +70,13 @@ def test_each_proposal_keeps_the_examples_tests_passing(
             timeout=300,
         )
         assert done.returncode == 0, f"{proposal.rules}: {done.stdout[-800:]}"
+
+
+def test_facts_about_one_module_never_leak_into_another() -> None:
+    # The proposer remembers each parsed module's facts; two texts that differ only in what
+    # TABLE is must each be judged by their own.
+    function = "def f(x):\n    return x in TABLE.keys()\n"
+    found, _ = propose("TABLE = {}\n\n\n" + function, "f")
+    assert [p.rules for p in found] == [("drop-keys-call",)]
+    assert propose("TABLE = []\n\n\n" + function, "f") == ([], [])
+    assert propose("TABLE = {}\n\n\n" + function, "f")[0] == found
