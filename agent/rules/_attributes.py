@@ -49,15 +49,21 @@ def _declarations(owner: cst.ClassDef) -> Mapping[str, cst.AnnAssign]:
     for statement in owner.body.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
-                names = [n for t in binding_targets(small) for n in target_names(t)]
-                bound.update(names)
-                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                    declared[small.target.value] = small
+                bound.update(n for t in binding_targets(small) for n in target_names(t))
+                if isinstance(small, cst.AnnAssign) and _declares(small, owner):
+                    declared[cst.ensure_type(small.target, cst.Name).value] = small
         elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             bound[statement.name.value] += 1
         else:  # if/try/for/with at class level: whatever they bind, anywhere inside
             bound.update(binding_sites(statement).keys())
     return {name: note for name, note in declared.items() if bound[name] == 1}
+
+
+def _declares(statement: cst.AnnAssign, owner: cst.ClassDef) -> bool:
+    """`x: T`, or `x: T = v` in a class with no bases and no metaclass: in an Enum, `x: T = v`
+    makes a member, which is no T."""
+    plain = not (owner.bases or owner.keywords)
+    return isinstance(statement.target, cst.Name) and (statement.value is None or plain)
 
 
 def _changes_self(decorator: cst.Decorator) -> bool:

@@ -220,6 +220,14 @@ def test_other_attributes_are_not_known(declaration: str, method: str) -> None:
 
 def test_the_plain_declaration_and_method_fire() -> None:  # the control for the cases above
     assert run_rule(RULE, _method("value: str", "def prefix(self):")) is not None
+    assert run_rule(RULE, _method("value: str = 'r'", "def prefix(self):")) is not None
+
+
+def test_a_valued_declaration_in_a_class_with_bases_may_be_an_enum_member() -> None:
+    source = _method("value: str = 'r'", "def prefix(self):").replace("class C:", "class C(Enum):")
+    assert_not_fired(RULE, source)
+    declared = _method("value: str", "def prefix(self):").replace("class C:", "class C(Base):")
+    assert run_rule(RULE, declared) is not None  # a declaration alone is kept
 
 
 def _method(declaration: str, method: str) -> str:
