@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,45 +43,53 @@ def package_files(name: str) -> tuple[Path, list[Path]]:
     return where.parent.parent, sorted(where.parent.rglob("*.py"))
 
 
+@dataclass
+class Tally:
+    """What the proposer did on one package's functions: each rule's firings (as
+    `path::qualname`), its failures, and any proposal whose module does not compile."""
+
+    functions: int = 0
+    where: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    failures: Counter[str] = field(default_factory=Counter)
+    broken: list[str] = field(default_factory=list)
+
+    def add_file(self, source: str, rel: str) -> None:
+        definitions = list_functions(source, path=rel)
+        for definition in definitions if isinstance(definitions, tuple) else ():
+            if definition.is_overload:  # an @overload stub never runs
+                continue
+            self.functions += 1
+            found, failed = propose(source, definition.qualname, path=rel)
+            name = f"{rel}::{definition.qualname}"
+            for proposal in found:
+                if len(proposal.rules) == 1:
+                    self.where[proposal.rules[0]].append(name)
+                if not _compiles(proposal.source, rel):
+                    self.broken.append(f"{name} ({'+'.join(proposal.rules)})")
+            self.failures.update(f.rule for f in failed)
+
+
 def fire_counts(packages: list[str]) -> dict[str, Any]:
-    """Per package: functions tried, seconds, and per rule the functions it fired on (as
-    `path::qualname`); proposals whose module does not compile are listed under "broken"."""
+    """Per package: functions tried, seconds, and per rule the functions it fired on."""
     table: dict[str, Any] = {}
     for package in packages:
         base, files = package_files(package)
-        where: dict[str, list[str]] = defaultdict(list)
-        failures: Counter[str] = Counter()
-        broken: list[str] = []
-        tried = 0
-        started = time.monotonic()
+        tally, started = Tally(), time.monotonic()
         for path in files:
-            source = path.read_text(encoding="utf-8", errors="replace")
-            rel = str(path.relative_to(base))
-            definitions = list_functions(source, path=rel)
-            running = (
-                [d for d in definitions if not d.is_overload]
-                if isinstance(definitions, tuple)
-                else []
+            tally.add_file(
+                path.read_text(encoding="utf-8", errors="replace"), str(path.relative_to(base))
             )
-            for definition in running:  # an @overload stub never runs
-                tried += 1
-                found, failed = propose(source, definition.qualname, path=rel)
-                name = f"{rel}::{definition.qualname}"
-                for proposal in found:
-                    if len(proposal.rules) == 1:
-                        where[proposal.rules[0]].append(name)
-                    if not _compiles(proposal.source, rel):
-                        broken.append(f"{name} ({'+'.join(proposal.rules)})")
-                failures.update(f.rule for f in failed)
         table[package] = {
-            "functions": tried,
-            "fired": {rule: len(names) for rule, names in where.items()},
-            "where": dict(where),
-            "failures": dict(failures),
-            "broken": broken,
+            "functions": tally.functions,
+            "fired": {rule: len(names) for rule, names in tally.where.items()},
+            "where": dict(tally.where),
+            "failures": dict(tally.failures),
+            "broken": tally.broken,
             "seconds": round(time.monotonic() - started, 1),
         }
-        say(f"{package}: {tried} functions, {sum(map(len, where.values()))} firings")
+        say(
+            f"{package}: {tally.functions} functions, {sum(table[package]['fired'].values())} firings"
+        )
     return table
 
 
