@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent.rewrite import list_functions
+from agent.rewrite import Rejected, list_functions
 from agent.rules import all_rules
 from agent.rules.proposer import propose
 
@@ -117,7 +117,9 @@ def measure_example(sandbox_name: str) -> list[dict[str, Any]]:
             targets = {}
             for path in sorted((EXAMPLE / "wordfreq").glob("*.py")):
                 rel = f"wordfreq/{path.name}"
-                for definition in list_functions(path.read_text(), path=rel):
+                definitions = list_functions(path.read_text(), path=rel)
+                assert not isinstance(definitions, Rejected), definitions
+                for definition in definitions:
                     found, _ = propose(path.read_text(), definition.qualname, path=rel)
                     if found:
                         name = f"wordfreq.{path.stem}.{definition.qualname}"
