@@ -19,7 +19,9 @@ from pathlib import PurePosixPath
 from profilers import behaviour
 from profilers.behaviour import Recording
 from profilers.compare import DEFAULT_MIN_GAIN
+from profilers.hotspots import TEST_DIRS
 from profilers.measure import (
+    BENCHMARK_DIRS,
     Callers,
     Measurement,
     MeasurementError,
@@ -34,7 +36,6 @@ from sandbox.base import Session
 from .target import GateError, Target
 
 log = logging.getLogger(__name__)
-BENCHMARK_DIRS = ("benchmarks", "benchmark", "bench")
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,12 @@ class Baseline:
 
 
 def is_test_file(path: str) -> bool:
-    parts = PurePosixPath(path).parts
-    name = parts[-1]
+    """Tests, conftests and benchmarks: what a candidate must never write to or read from.
+    Wider than the profiler's notion of test code: `testing/` folders and `bench_*.py` too."""
+    *dirs, name = PurePosixPath(path).parts
     if not name.endswith(".py"):
         return False
-    in_tests = any(p in ("tests", "test", "testing", *BENCHMARK_DIRS) for p in parts[:-1])
+    in_tests = any(d in {*TEST_DIRS, "testing", *BENCHMARK_DIRS} for d in dirs)
     named = name.startswith(("test_", "bench_")) or name.endswith("_test.py")
     return in_tests or named or name == "conftest.py"
 
@@ -99,8 +101,7 @@ def take_baseline(
             callers = meter.callers([target.function], paths)[target.function]
         except MeasurementError as exc:
             raise GateError(str(exc)) from exc
-    _check_callers(target, callers, suite)
-    tests = [t for t in (*callers.tests, *callers.benchmarks) if t in suite.passed]
+    tests = _passing_callers(target, callers, suite)
     log.info(
         "baseline: recording the calls of %s in %d tests, measuring it", target.function, len(tests)
     )
@@ -140,10 +141,12 @@ def _check_suite(suite: SuiteReport) -> None:
         )
 
 
-def _check_callers(target: Target, callers: Callers, suite: SuiteReport) -> None:
+def _passing_callers(target: Target, callers: Callers, suite: SuiteReport) -> list[str]:
+    """The passing tests (and benchmarks) that call the target; GateError when there are none."""
     calling = [t for t in (*callers.tests, *callers.benchmarks) if t in suite.passed]
     if not calling:
         raise GateError(
             f"no passing test calls {target.function}, so nothing could show a rewrite of it is "
             "correct; add a test that calls it."
         )
+    return calling

@@ -61,7 +61,7 @@ def baseline(rt: Runtime, state: OptimizeState) -> Update:
 def select(rt: Runtime, state: OptimizeState) -> Update:
     """The targets: what the user named, else the hottest functions; only those tests call."""
     options = rt.options
-    sources = {p: t for p, t in sources_of(rt.session).items()}
+    sources = sources_of(rt.session)
     try:
         plans = _requested(rt, sources)
     except targets.TargetError as exc:

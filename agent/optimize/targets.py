@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from agent.rewrite import Definition, Rejected, function_at_line, list_functions
-from profilers.hotspots import Hotspot, is_repo_code
+from profilers.hotspots import Hotspot, is_repo_code, module_name
 
 from .state import Plan
 
@@ -23,13 +23,8 @@ class TargetError(Exception):
 
 
 def dotted(path: str, qualname: str) -> str:
-    """`pkg/mod.py` + `Class.method` -> `pkg.mod.Class.method` (src/ layouts drop `src`)."""
-    parts = path.removesuffix(".py").split("/")
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    if parts and parts[0] in ("src", "lib"):
-        parts = parts[1:]
-    return ".".join([*parts, qualname])
+    """`src/pkg/mod.py` + `Class.method` -> `pkg.mod.Class.method`."""
+    return f"{module_name(path)}.{qualname}"
 
 
 def from_hotspots(hotspots: Iterable[Hotspot]) -> list[Plan]:
