@@ -16,8 +16,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from sandbox.layout import is_test_path
+
 FRAME = re.compile(r"(?P<function>.*?) \((?P<file>.*?)(?::(?P<line>\d+))?\)")
-TEST_DIRS = frozenset({"tests", "test"})
 PACKAGE_DIRS = frozenset({"site-packages", "dist-packages"})
 
 
@@ -112,13 +113,12 @@ def _hotspot(function: tuple[str, Definition], own: int, total: int, everything:
 
 
 def is_repo_code(path: str) -> bool:
-    """False for tests, installed packages and Ratchet's probe; path is repo-relative."""
+    """False for test code (the layout's `is_test`), installed packages and Ratchet's probe;
+    path is repo-relative."""
     *dirs, name = path.split("/")
     if name.startswith("ratchet_probe") and name.endswith(".py"):
         return False
-    if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
-        return False
-    return not (TEST_DIRS.intersection(dirs) or PACKAGE_DIRS.intersection(dirs))
+    return not (is_test_path(path) or PACKAGE_DIRS.intersection(dirs))
 
 
 def module_name(path: str) -> str:

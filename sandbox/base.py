@@ -14,6 +14,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Protocol
 
+from .layout import Layout, read_layout
+
 # The isolation properties a sandbox can claim. Tests run each property against every sandbox
 # that claims it; `ratchet doctor` prints what the chosen sandbox claims and what it cannot.
 NETWORK = "network"  # no connection leaves the sandbox
@@ -70,12 +72,20 @@ class RunResult:
 
 @dataclass(frozen=True)
 class PreparedRepo:
-    """What a sandbox knows about the repository it prepared."""
+    """What a sandbox knows about the repository it prepared.
+
+    `layout` (which files are tests, benchmarks and protected, what pytest collects) is read
+    from `root` and `files` when the sandbox makes this value in `prepare`, once per session.
+    """
 
     root: Path
     files: tuple[str, ...]  # repo-relative paths copied into the sandbox
     env_key: str  # hash of the dependency files and toolchain: the environment's cache key
     python: str = field(default="")  # the interpreter's version inside the sandbox
+    layout: Layout = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "layout", read_layout(self.root, self.files))
 
 
 def inside_path(path: str) -> str:

@@ -5,17 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import BadRepository
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from .layout import find_test_modules
+from .pyproject import read_pyproject, table
 
 # Directories never copied when the repo is not a git work tree.
 SKIP_DIRS = frozenset(
@@ -116,16 +112,12 @@ def _walk_files(root: Path) -> list[str]:
 
 
 def find_tests(files: tuple[str, ...]) -> list[str]:
-    """The pytest test files among `files` (pytest's default naming)."""
-    return [
-        f
-        for f in files
-        if f.endswith(".py") and (Path(f).name.startswith("test_") or f.endswith("_test.py"))
-    ]
+    """The pytest test files among `files` (pytest's default naming); the layout's `tests`."""
+    return find_test_modules(files)
 
 
 def require_tests(root: Path, files: tuple[str, ...]) -> None:
-    if not find_tests(files):
+    if not find_test_modules(files):
         raise BadRepository(
             f"no tests found in {root}: Ratchet needs a pytest suite "
             "(files named test_*.py or *_test.py) to prove its changes."
@@ -147,20 +139,13 @@ def _group(groups: dict[str, Any], name: str, seen: set[str]) -> list[str]:
 
 def read_dependencies(root: Path, files: tuple[str, ...]) -> Dependencies:
     """Declared dependencies: pyproject's [project] and test extras, and requirements files."""
-    requirements: list[str] = []
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise BadRepository(f"{pyproject} is not valid TOML ({exc}); fix it first.") from exc
-        project = data.get("project", {})
-        requirements += project.get("dependencies", [])
-        extras = project.get("optional-dependencies", {})
-        groups = data.get("dependency-groups", {})
-        for name in TEST_EXTRAS:
-            requirements += extras.get(name, [])
-            requirements += _group(groups, name, set())
+    data = read_pyproject(root)
+    project = table(data, "project")
+    requirements: list[str] = list(project.get("dependencies", []))
+    extras, groups = table(project, "optional-dependencies"), table(data, "dependency-groups")
+    for name in TEST_EXTRAS:
+        requirements += extras.get(name, [])
+        requirements += _group(groups, name, set())
     requirement_files = tuple(
         f for f in files if "/" not in f and "requirements" in f and f.endswith(".txt")
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from sandbox.base import RunResult, inside_path
+from sandbox.base import PreparedRepo, RunResult, inside_path
 from sandbox.cgroups import count_after
 from sandbox.docker import _parse_counters
 
@@ -23,6 +25,12 @@ def test_inside_path_normalises(path: str, expected: str) -> None:
 def test_inside_path_rejects_paths_that_leave_or_name_no_file(path: str) -> None:
     with pytest.raises(ValueError, match="not a path inside the workspace"):
         inside_path(path)
+
+
+def test_a_prepared_repo_carries_its_layout_read_once(tmp_path: Path) -> None:
+    (tmp_path / "pytest.ini").write_text("[pytest]\ntestpaths = tests\n")
+    repo = PreparedRepo(tmp_path, ("pytest.ini", "tests/test_a.py", "bench/b.py"), "key")
+    assert repo.layout.collect == ("tests", "bench")
 
 
 def result(returncode: int = 0, timed_out: bool = False, limit: str | None = None) -> RunResult:

@@ -67,6 +67,16 @@ def test_what_the_original_already_did_is_not_held_against_the_candidate() -> No
     assert findings(original.replace("words, file", "list(words), file"), original) == []
 
 
+def test_a_protected_file_of_the_repo_may_not_be_named() -> None:
+    candidate = "def f(words):\n    return open('benchmarks/bench_a.py').read()\n"
+    found = screen(candidate, ORIGINAL, MODULE, protected=["benchmarks/bench_a.py"])
+    assert [f.what for f in found] == ["names a test file ('benchmarks/bench_a.py')"]
+
+
+def test_without_the_protected_files_only_test_like_names_are_refused() -> None:
+    assert findings("def f(words):\n    return open('benchmarks/bench_a.py').read()\n") == []
+
+
 def test_a_finding_quotes_the_line_and_says_what_to_do() -> None:
     (found,) = screen("import os\ndef f(words):\n    os._exit(0)\n", ORIGINAL, MODULE)
     assert found.describe() == (

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from profilers.hotspots import Frame, Stack, module_name, parse_collapsed, rank_hotspots
+import pytest
+
+from profilers.hotspots import (
+    Frame,
+    Stack,
+    is_repo_code,
+    module_name,
+    parse_collapsed,
+    rank_hotspots,
+)
 
 ROOT = "/ws"
 SHAPES = """\
@@ -124,6 +133,20 @@ def test_tests_conftest_site_packages_and_the_probe_are_not_repo_code() -> None:
         "area (/ws/.venv/lib/python3.11/site-packages/geo/shapes.py:6) 1",
     ]
     assert rank("\n".join(stacks)) == {}
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("pkg/test/helpers.py", False),  # under a test folder: test code
+        ("tests/data/gen.py", False),
+        ("testing/helpers.py", True),  # protected from candidates, but still profiled
+        ("benchmarks/helpers.py", True),
+        ("pkg/contest.py", True),
+    ],
+)
+def test_repo_code_is_what_the_layout_does_not_call_test_code(path: str, expected: bool) -> None:
+    assert is_repo_code(path) is expected
 
 
 def test_files_outside_the_root_or_the_sources_are_skipped() -> None:

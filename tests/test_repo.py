@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sandbox import BadRepository
+from sandbox.layout import layout_of
 from sandbox.repo import (
     TOOLS,
     Dependencies,
@@ -83,6 +84,11 @@ def test_plain_directory_skips_caches_venvs_egg_info_and_bytecode(tmp_path: Path
 def test_find_tests_uses_pytest_default_names() -> None:
     files = ("tests/test_a.py", "pkg/b_test.py", "tests/conftest.py", "test_data.txt", "a.py")
     assert find_tests(files) == ["tests/test_a.py", "pkg/b_test.py"]
+
+
+def test_find_tests_is_the_layouts_tests() -> None:
+    files = ("tests/test_a.py", "pkg/b_test.py", "benchmarks/bench_c.py", "conftest.py")
+    assert tuple(find_tests(files)) == layout_of(files).tests
 
 
 def test_require_tests_says_no_tests_were_found(tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ every candidate.
 - which tests (and pytest-benchmark benchmarks) call the target;
 - every call of the target during those tests, recorded (arguments, result, mutation, output);
 - the instruction counts of the target on its workload;
-- a digest of every test file, so a candidate that writes to one is caught.
+- a digest of every protected file (the layout's: tests, conftests, benchmarks, test config),
+  so a candidate that writes to one is caught.
 """
 
 from __future__ import annotations
@@ -14,22 +15,11 @@ import hashlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from profilers import behaviour
 from profilers.behaviour import Recording
 from profilers.compare import DEFAULT_MIN_GAIN
-from profilers.hotspots import TEST_DIRS
-from profilers.measure import (
-    BENCHMARK_DIRS,
-    Callers,
-    Measurement,
-    MeasurementError,
-    Meter,
-    collection_paths,
-    plugins_off,
-    probe_files,
-)
+from profilers.measure import Callers, Measurement, MeasurementError, Meter, probe_files
 from profilers.suite import SuiteReport, run_suite
 from sandbox.base import Session
 
@@ -56,22 +46,11 @@ class Baseline:
     callers: Callers
     recording: Recording
     measurement: Measurement
-    test_files: Mapping[str, str]  # repo path -> sha256 of the test files and conftests
+    test_files: Mapping[str, str]  # repo path -> sha256 of each of the layout's protected files
 
     @property
     def passed(self) -> frozenset[str]:
         return self.suite.passed
-
-
-def is_test_file(path: str) -> bool:
-    """Tests, conftests and benchmarks: what a candidate must never write to or read from.
-    Wider than the profiler's notion of test code: `testing/` folders and `bench_*.py` too."""
-    *dirs, name = PurePosixPath(path).parts
-    if not name.endswith(".py"):
-        return False
-    in_tests = any(d in {*TEST_DIRS, "testing", *BENCHMARK_DIRS} for d in dirs)
-    named = name.startswith(("test_", "bench_")) or name.endswith("_test.py")
-    return in_tests or named or name == "conftest.py"
 
 
 def digest(data: bytes) -> str:
@@ -91,7 +70,7 @@ def take_baseline(
     `callers`, when a caller already has them (optimize runs the suite once for all targets),
     are reused."""
     repo = session.repo
-    paths = tuple(collection_paths(repo.root, repo.files))
+    paths = repo.layout.collect
     if suite is None:
         suite = run_baseline_suite(session, paths, options.timeout)
     _check_suite(suite)
@@ -112,9 +91,7 @@ def take_baseline(
         measurement = meter.measure(target.function, callers.workload)
     except (behaviour.BehaviourError, MeasurementError) as exc:
         raise GateError(f"the baseline of {target.function} could not be taken: {exc}") from exc
-    files = {
-        name: digest((repo.root / name).read_bytes()) for name in repo.files if is_test_file(name)
-    }
+    files = {name: digest((repo.root / name).read_bytes()) for name in repo.layout.protected}
     return Baseline(target, suite, paths, callers, recording, measurement, files)
 
 
@@ -123,7 +100,7 @@ def run_baseline_suite(
 ) -> SuiteReport:
     """The whole suite of the unchanged repo, once (with the same pytest plugins as the gate)."""
     log.info("baseline: running the whole test suite")
-    quiet = plugins_off(session.repo.root, session.repo.files)
+    quiet = session.repo.layout.plugins_off
     with session.workspace(probe_files()) as ws:
         return run_suite(ws, paths, timeout=timeout, extra_args=quiet)
 

@@ -19,6 +19,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from sandbox.layout import TEST_PATH_HINTS
+
 # Modules a candidate may not import: the test framework, the probe, and the process's insides.
 FORBIDDEN_MODULES = {
     "pytest": "the test framework",
@@ -95,7 +97,6 @@ MUTATING_METHODS = {
     "__setitem__",
     "appendleft",
 }
-TEST_PATH_HINTS = ("test_", "_test.py", "conftest", "tests/", "/tests")
 
 
 @dataclass(frozen=True)
@@ -109,12 +110,18 @@ class Finding:
         return f"line {self.line} (`{self.code}`) {self.what}: {self.why}."
 
 
-def screen(candidate: str, original_function: str, module_names: Iterable[str]) -> list[Finding]:
+def screen(
+    candidate: str,
+    original_function: str,
+    module_names: Iterable[str],
+    protected: Iterable[str] = (),
+) -> list[Finding]:
     """Everything the candidate adds that a performance rewrite must not do.
 
     `original_function` is the function's source as it is in the module (its findings are
     subtracted: a function may keep doing what it already did); `module_names` are the names
-    bound at the module's top level (imports, functions, classes, constants).
+    bound at the module's top level (imports, functions, classes, constants); `protected` are
+    the repo's protected files (its layout's), whose paths a candidate must not name either.
     """
     try:
         tree = ast.parse(candidate)
@@ -122,10 +129,11 @@ def screen(candidate: str, original_function: str, module_names: Iterable[str]) 
         return []  # the rewrite engine rejects it with the parser's message
     lines = candidate.splitlines()
     names = set(module_names) | top_level_names(tree)
+    hints = (*TEST_PATH_HINTS, *protected)
     original = textwrap.dedent(original_function)
-    found_before = _findings(_parse_quietly(original), original.splitlines(), names)
+    found_before = _findings(_parse_quietly(original), original.splitlines(), names, hints)
     already = {(f.what, f.code) for f in found_before}
-    return [f for f in _findings(tree, lines, names) if (f.what, f.code) not in already]
+    return [f for f in _findings(tree, lines, names, hints) if (f.what, f.code) not in already]
 
 
 def _parse_quietly(text: str) -> ast.Module:
@@ -168,7 +176,9 @@ def top_level_names(tree: ast.Module) -> set[str]:
     return found
 
 
-def _findings(tree: ast.Module, lines: list[str], module_names: set[str]) -> Iterator[Finding]:
+def _findings(
+    tree: ast.Module, lines: list[str], module_names: set[str], hints: tuple[str, ...]
+) -> Iterator[Finding]:
     def at(node: ast.AST, what: str, why: str) -> Finding:
         number = getattr(node, "lineno", 0)
         code = lines[number - 1].strip() if 0 < number <= len(lines) else ""
@@ -183,7 +193,7 @@ def _findings(tree: ast.Module, lines: list[str], module_names: set[str]) -> Ite
         yield from _call_findings(node, aliases, at)
         yield from _state_findings(node, module_names, mutable, instances, aliases, at)
         text = node.value if isinstance(node, ast.Constant) else None
-        if isinstance(text, str) and any(hint in text for hint in TEST_PATH_HINTS):
+        if isinstance(text, str) and any(hint in text for hint in hints):
             yield at(node, f"names a test file ({text[:40]!r})", _TEST_FILES)
 
 
