@@ -5,6 +5,7 @@ See base.py for the protocol and errors.py for what can go wrong.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from .base import PROPERTIES, Limits, PreparedRepo, RunResult, Sandbox, Session, Workspace
@@ -31,21 +32,42 @@ __all__ = [
 
 
 def choose(requested: str, base_image: str | None) -> tuple[str, str]:
-    """(sandbox name, why) for `requested` in NAMES; `auto` prefers a ready Docker engine."""
+    """(sandbox name, why) for `requested` in NAMES; `auto` prefers a ready Docker engine.
+
+    `auto` falls back to the local sandbox only when the live probe (isolation.py) shows every
+    property LLM-written code needs holding here; otherwise SandboxUnavailable says what is
+    missing. An explicit `--sandbox local` is taken as asked.
+    """
     if requested != "auto":
         return requested, f"asked for with --sandbox {requested}"
     from .docker import connect
     from .images import resolve_base
 
     try:
-        client = connect()
+        base = resolve_base(connect(), base_image)
     except SandboxUnavailable as exc:
-        return "local", f"{exc} (auto falls back to the local sandbox)"
-    try:
-        base = resolve_base(client, base_image)
-    except SandboxUnavailable as exc:
-        return "local", f"{exc} (auto falls back to the local sandbox)"
+        return "local", _local_fallback(str(exc))
     return "docker", f"a Docker engine answered and the base image {base} is present"
+
+
+def _local_fallback(docker_why: str) -> str:
+    from . import isolation
+    from .local import probe_findings
+
+    findings = list(probe_findings(sys.executable))
+    gaps = isolation.missing(findings)
+    if gaps:
+        names = ", ".join(f.prop for f in gaps)
+        raise SandboxUnavailable(
+            f"{docker_why.rstrip('.')}, and the local sandbox cannot fence LLM-written code "
+            f"here ({names} failed its live check: {gaps[0].seen}); start Docker, or see "
+            "`ratchet doctor`, or pass --sandbox local to run without that isolation."
+        )
+    weaker = [f"{f.prop} did not hold: {f.seen}" for f in findings if not f.held]
+    return (
+        f"{docker_why} (auto falls back to the local sandbox: its isolation held in a live "
+        f"check{'; ' + '; '.join(weaker) if weaker else ''})"
+    )
 
 
 def make_sandbox(

@@ -2,6 +2,9 @@
 
 Runs have no network, memory/CPU/pids limits, no-new-privileges, every capability dropped (but
 SYS_PTRACE when profiling, for py-spy), a non-root user, and an environment built from nothing.
+The repo goes in as a tar made by copy.py: symlinks stay symlinks, and a repo with a symlink
+that leaves it is refused before anything is read. `guarantees()` is the live probe of
+isolation.py, run in a container of the base image with the workspaces' own settings.
 Containers are removed when their workspace closes, also on Ctrl-C; containers and images left by
 a process that was killed outright are reaped by the next session (their owner pid is gone).
 """
@@ -9,11 +12,13 @@ a process that was killed outright are reaped by the next session (their owner p
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 import os
 import socket
 import tarfile
+import tempfile
 import threading
 import time
 import uuid
@@ -25,9 +30,10 @@ import docker
 import docker.errors
 from docker.models.containers import Container
 
-from . import base
+from . import isolation, seccomp
 from .base import Limits, PreparedRepo, RunResult, inside_path
 from .cgroups import count_after
+from .copy import plan_copy
 from .environ import sandbox_env
 from .errors import SandboxUnavailable
 from .images import (
@@ -49,6 +55,7 @@ COUNTERS = (  # memory, then pids; cgroup v1 and v2 paths
     "cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events 2>/dev/null;"
     "echo --; cat /sys/fs/cgroup/pids/pids.events /sys/fs/cgroup/pids.events 2>/dev/null"
 )
+PROBE_LIMITS = Limits(timeout=30, memory_mb=64, pids=24, cpus=1.0, output_bytes=1 << 20)
 
 
 def connect() -> docker.DockerClient:
@@ -110,16 +117,19 @@ class DockerSandbox:
         self.limits = limits or Limits()
         self.base_image = base_image
 
+    def findings(self) -> list[isolation.Finding]:
+        return list(probe_findings(self.base_image))
+
     def guarantees(self) -> dict[str, str | None]:
-        try:
-            connect()
-        except SandboxUnavailable as exc:
-            return dict.fromkeys(base.PROPERTIES, str(exc))
-        return dict.fromkeys(base.PROPERTIES)
+        return isolation.as_guarantees(self.findings())
 
     def prepare(self, repo: Path) -> DockerSession:
         root = check_repo(repo)
         files = list_files(root)
+        plan = plan_copy(root, files)  # before anything reads a file: refuse escaping links
+        # The build container gets files only: a link is read through when it names a file in
+        # the repo (links that leave were refused above), left out when it names a folder.
+        regular = tuple(e.name for e in plan.entries if e.link is None or (root / e.name).is_file())
         require_tests(root, files)
         client = connect()
         reap_stale(client)
@@ -127,22 +137,42 @@ class DockerSandbox:
         deps = read_dependencies(root, files)
         key = deps.key(root, "docker", client.images.get(base_tag).id)
         env_image = ensure_env_image(
-            client, base_tag, deps, root, files, key, self.cache_dir / "logs", {OWNER: owner()}
+            client, base_tag, deps, root, regular, key, self.cache_dir / "logs", {OWNER: owner()}
         )
         name = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        image = build_repo_image(client, env_image, root, files, name, {OWNER: owner()})
+        image = build_repo_image(client, env_image, plan, name, {OWNER: owner()})
         prepared = PreparedRepo(root=root, files=files, env_key=key)
         return DockerSession(client, prepared, image, self.limits)
 
 
+@functools.cache
+def probe_findings(base_image: str | None) -> tuple[isolation.Finding, ...]:
+    """The live isolation probe in a container of the base image, once per process."""
+    try:
+        client = connect()
+        image = resolve_base(client, base_image)
+    except SandboxUnavailable as exc:
+        return tuple(isolation.Finding(p, False, "docker", str(exc)) for p in isolation.PROPERTIES)
+    with tempfile.TemporaryDirectory(prefix="ratchet-probe-repo-") as empty:
+        repo = PreparedRepo(root=Path(empty), files=(), env_key="probe")
+        with DockerSession(client, repo, image, PROBE_LIMITS, owns_image=False) as session:
+            return tuple(isolation.probe(session))
+
+
 class DockerSession:
     def __init__(
-        self, client: docker.DockerClient, repo: PreparedRepo, image: str, limits: Limits
+        self,
+        client: docker.DockerClient,
+        repo: PreparedRepo,
+        image: str,
+        limits: Limits,
+        owns_image: bool = True,
     ) -> None:
         self.client = client
         self.repo = repo
         self.image = image
         self.limits = limits
+        self.owns_image = owns_image  # the session's own repo image, removed when it closes
         self.open: set[DockerWorkspace] = set()
 
     def workspace(
@@ -184,8 +214,9 @@ class DockerSession:
     def close(self) -> None:
         for workspace in list(self.open):
             workspace.close()
-        with contextlib.suppress(docker.errors.APIError):
-            self.client.images.remove(self.image, force=True)
+        if self.owns_image:
+            with contextlib.suppress(docker.errors.APIError):
+                self.client.images.remove(self.image, force=True)
 
     def __enter__(self) -> DockerSession:
         return self
@@ -218,7 +249,9 @@ class DockerWorkspace:
         timeout = timeout or limits.timeout
         api = self.session.client.api
         child_env = sandbox_env({"PATH": PATH, "HOME": "/home/ratchet", "TMPDIR": "/tmp"}, env)
-        command = ["timeout", "-k", "5", str(timeout), *argv]
+        # Docker's default seccomp profile allows AF_VSOCK (20.10 does): Ratchet's filter goes on
+        # top of it, loaded by the launcher before the command starts.
+        command = ["timeout", "-k", "5", str(timeout), *seccomp.launcher(), *argv]
         exec_id = api.exec_create(
             self.container.id,
             command,

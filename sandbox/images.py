@@ -30,6 +30,7 @@ import docker
 import docker.errors
 from docker.types import Mount
 
+from .copy import CopyPlan, tar_tree
 from .environ import is_secret
 from .errors import DependencyInstallError, SandboxUnavailable
 from .repo import Dependencies
@@ -217,13 +218,13 @@ def ensure_env_image(
                 "requirement, and run again.",
                 log_path,
             )
-        container.commit(repository="ratchet-env", tag=key, conf=_image_config("env"))
+        container.commit(repository="ratchet-env", tag=key, conf=image_config("env"))
     finally:
         container.remove(force=True)
     return tag
 
 
-def _image_config(kind: str) -> dict[str, Any]:
+def image_config(kind: str) -> dict[str, Any]:
     return {
         "Env": [f"PATH={PATH}", "LANG=C.UTF-8"],
         "WorkingDir": WORKDIR,
@@ -234,18 +235,13 @@ def _image_config(kind: str) -> dict[str, Any]:
 
 
 def build_repo_image(
-    client: docker.DockerClient,
-    env_image: str,
-    repo: Path,
-    files: Iterable[str],
-    name: str,
-    labels: dict[str, str],
+    client: docker.DockerClient, env_image: str, plan: CopyPlan, name: str, labels: dict[str, str]
 ) -> str:
-    """env image + the repo at /workspace, owned by the sandbox user."""
+    """env image + the repo at /workspace (symlinks as symlinks), owned by the sandbox user."""
     container = client.containers.create(env_image, ["true"], labels={LABEL: "build", **labels})
     try:
-        container.put_archive("/", repo_archive(repo, files))
-        config = _image_config("repo")
+        container.put_archive("/", tar_tree(plan, WORKDIR.lstrip("/"), UID))
+        config = image_config("repo")
         config["Labels"].update(labels)
         container.commit(repository="ratchet-repo", tag=name, conf=config)
     finally:
@@ -254,7 +250,9 @@ def build_repo_image(
 
 
 def repo_archive(repo: Path, files: Iterable[str]) -> bytes:
-    """A tar of `files` under /workspace, owned by the sandbox user."""
+    """A tar of `files` under /workspace, owned by the sandbox user. For the dependency build
+    only: regular files, or links to files inside the repo (callers refuse escaping links first
+    with sandbox.copy.plan_copy)."""
     return tar_files({name: (repo / name).read_bytes() for name in files}, mode_of=repo)
 
 

@@ -1,40 +1,49 @@
-"""LocalSandbox: subprocesses on this machine, fenced in as far as the kernel allows.
+"""LocalSandbox: subprocesses on this machine, fenced in by bubblewrap.
 
-Each workspace is a fresh copy of the repo. Each run gets, where available:
-- bubblewrap: the host mounted read-only, a private /tmp, only the workspace writable, no network,
-  its own pid namespace (so nothing outlives the run);
-- otherwise `unshare --net` (root) or `unshare -r --net` (user namespaces) for the network alone;
-- a private pids (and memory) cgroup when root, since RLIMIT_NPROC does not bind root;
-- rlimits (CPU time, file size, address space when no memory cgroup, process count when not root);
-- its own process group, killed as a whole on timeout;
-- an environment built from nothing (see environ.py).
-`guarantees()` says which of these hold here and why the others do not.
+Each workspace is a fresh copy of the repo (symlinks kept as symlinks; any that leave the repo
+are refused, see copy.py). Each run:
+- sees only the system folders, a few /etc files, the interpreter and the workspace, in its
+  own pid, network, IPC, UTS and cgroup namespaces (bwrap.py has the exact view);
+- never runs as root: as root, Ratchet gives each workspace its own unprivileged uid and
+  drops every capability before the command starts; otherwise the run keeps the user's uid;
+- runs under a seccomp filter (seccomp.py);
+- is bounded by a private pids and memory cgroup (root), or RLIMIT_NPROC, which binds a uid
+  that is not root; plus rlimits for CPU time, file size and core dumps;
+- gets an environment built from nothing (environ.py), and is killed as a whole at its timeout.
+
+As root without a usable bubblewrap and setpriv the sandbox refuses to start rather than run
+code as root. As another user without bubblewrap it falls back to `unshare -r --net` (network
+only). `guarantees()` is the live probe of isolation.py, so it says what holds here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
-import resource
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
-from . import base, cgroups
+from . import bwrap, cgroups, isolation, seccomp
 from .base import Limits, PreparedRepo, RunResult, inside_path
+from .copy import CopyPlan, copy_tree, plan_copy
 from .environ import sandbox_env
+from .errors import SandboxUnavailable
 from .output import CappedBuffer, drain
+from .processes import kill_group, limit_child, limit_from_signal
 from .repo import check_repo, list_files, read_dependencies, require_tests
 from .venvs import ensure_venv
 
-INSIDE = "/tmp/ratchet/workspace"  # where the workspace appears under bubblewrap
+log = logging.getLogger(__name__)
+INSIDE = bwrap.INSIDE
+PROBE_LIMITS = Limits(timeout=30, memory_mb=64, pids=24, cpu_seconds=30, output_bytes=1 << 20)
 
 
 @functools.cache
@@ -51,13 +60,34 @@ def bwrap_works() -> bool:
     )
 
 
-def unshare_prefix() -> list[str] | None:
-    """argv prefix that puts a command in a fresh network namespace, if this kernel lets us."""
-    candidates = [["unshare", "--net"], ["unshare", "--user", "--map-root-user", "--net"]]
-    for prefix in candidates if os.geteuid() == 0 else candidates[1:]:
-        if shutil.which("unshare") and _works((*prefix, "true")):
-            return prefix
+def fence_missing() -> str | None:
+    """None when runs can be fenced here (bubblewrap, and setpriv when root), else why not."""
+    if not bwrap_works():
+        return "bubblewrap is not usable here (apt-get install bubblewrap)"
+    if os.geteuid() == 0 and bwrap.setpriv_path() is None:
+        return "setpriv is missing, so runs cannot drop root (apt-get install util-linux)"
     return None
+
+
+def unshare_prefix() -> list[str] | None:
+    """argv prefix that puts a command in a fresh network namespace, for users without bwrap."""
+    prefix = ["unshare", "--user", "--map-root-user", "--net"]
+    if os.geteuid() != 0 and shutil.which("unshare") and _works((*prefix, "true")):
+        return prefix
+    return None
+
+
+@functools.cache
+def probe_findings(python: str) -> tuple[isolation.Finding, ...]:
+    """The live isolation probe of a local sandbox running `python`, once per process."""
+    missing = fence_missing()
+    if missing and os.geteuid() == 0:
+        return tuple(isolation.Finding(p, False, "fence", missing) for p in isolation.PROPERTIES)
+    with tempfile.TemporaryDirectory(prefix="ratchet-probe-repo-") as empty:
+        repo = PreparedRepo(root=Path(empty), files=(), env_key="probe")
+        venv = Path(python).absolute().parent.parent
+        with LocalSession(repo, venv, PROBE_LIMITS, CopyPlan(Path(empty), ())) as session:
+            return tuple(isolation.probe(session))
 
 
 class LocalSandbox:
@@ -70,50 +100,43 @@ class LocalSandbox:
         self.limits = limits or Limits()
         self.python = python
 
+    def findings(self) -> list[isolation.Finding]:
+        return list(probe_findings(self.python))
+
     def guarantees(self) -> dict[str, str | None]:
-        bwrap = bwrap_works()
-        no_bwrap = "bubblewrap is not available (apt-get install bubblewrap)"
-        group = cgroups.available() if os.geteuid() == 0 else None
-        return {
-            base.NETWORK: None
-            if bwrap or unshare_prefix()
-            else f"{no_bwrap} and `unshare --net` is not permitted: sandboxed code can reach the network",
-            base.FILESYSTEM: None
-            if bwrap
-            else f"{no_bwrap}: sandboxed code can write wherever your user can",
-            base.SECRETS: None,
-            base.PROCESSES: group,
-            base.MEMORY: None,
-            base.TIMEOUT: None
-            if bwrap
-            else f"{no_bwrap}: a process that leaves its group survives",
-        }
+        return isolation.as_guarantees(self.findings())
 
     def prepare(self, repo: Path) -> LocalSession:
+        missing = fence_missing()
+        if missing and os.geteuid() == 0:
+            raise SandboxUnavailable(
+                f"the local sandbox will not run code as root unfenced: {missing}; "
+                "install it, or use --sandbox docker."
+            )
         root = check_repo(repo)
         files = list_files(root)
+        plan = plan_copy(root, files)  # before anything reads a file: refuse escaping links
         require_tests(root, files)
         deps = read_dependencies(root, files)
         key = deps.key(root, "local", os.path.realpath(self.python))
         venv = ensure_venv(self.cache_dir, key, self.python, deps, root)
         prepared = PreparedRepo(root=root, files=files, env_key=key)
-        return LocalSession(prepared, venv, self.limits)
+        return LocalSession(prepared, venv, self.limits, plan)
 
 
 class LocalSession:
-    def __init__(self, repo: PreparedRepo, venv: Path, limits: Limits) -> None:
+    def __init__(self, repo: PreparedRepo, venv: Path, limits: Limits, plan: CopyPlan) -> None:
         self.repo = repo
         self.venv = venv
         self.limits = limits
+        self.fenced = fence_missing() is None
+        self.unshare = None if self.fenced else unshare_prefix()
+        self.readonly = bwrap.needed_roots(bwrap.interpreter_roots(str(venv / "bin" / "python3")))
         self.dir = Path(tempfile.mkdtemp(prefix="ratchet-local-"))
         self.base = self.dir / "base"
+        self.base.mkdir()
         self.count = 0
-        self.bwrap = bwrap_works()
-        self.unshare = None if self.bwrap else unshare_prefix()
-        for name in repo.files:
-            target = self.base / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(repo.root / name, target)
+        copy_tree(plan, self.base)
 
     def workspace(
         self, changes: Mapping[str, bytes] | None = None, *, profiling: bool = False
@@ -147,10 +170,27 @@ class LocalWorkspace:
         self.host = host
         self.home = session.dir / f"home-{host.name}"
         self.home.mkdir()
+        root = os.geteuid() == 0
+        self.uid = bwrap.allocate_uid() if root and session.fenced else None
+        self.etc = session.dir / f"etc-{host.name}"
+        self.etc.mkdir()
+        for name, text in bwrap.etc_files(self.uid or os.getuid()).items():
+            (self.etc / name).write_text(text)
+        for tree in (self.host, self.home):
+            self._own_tree(tree)
 
     @property
     def root(self) -> str:
-        return INSIDE if self.session.bwrap else str(self.host)
+        return INSIDE if self.session.fenced else str(self.host)
+
+    def _own_tree(self, tree: Path) -> None:
+        """Hand `tree` to the workspace's uid, so runs can write it (the host reads as root)."""
+        if self.uid is None:
+            return
+        os.chown(tree, self.uid, self.uid)
+        for here, dirs, files in os.walk(tree):
+            for name in dirs + files:
+                os.chown(os.path.join(here, name), self.uid, self.uid, follow_symlinks=False)
 
     def _path(self, path: str) -> Path:
         target = (self.host / inside_path(path)).resolve()
@@ -163,45 +203,27 @@ class LocalWorkspace:
 
     def write_file(self, path: str, data: bytes) -> None:
         target = self._path(path)
+        missing = [p for p in (target, *target.parents) if not p.exists()]
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
         target.write_bytes(data)
+        if self.uid is not None:
+            for made in [target, *missing]:
+                os.chown(made, self.uid, self.uid)
 
-    def _argv(self, argv: Sequence[str]) -> list[str]:
-        if self.session.bwrap:
-            venv = self.session.venv  # bound again in case it lives under /tmp
-            return [
-                "bwrap",
-                "--ro-bind",
-                "/",
-                "/",
-                "--dev",
-                "/dev",
-                "--proc",
-                "/proc",
-                "--tmpfs",
-                "/tmp",
-                "--ro-bind",
-                str(venv),
-                str(venv),
-                "--bind",
-                str(self.host),
-                INSIDE,
-                "--bind",
-                str(self.home),
-                "/tmp/home",
-                "--unshare-net",
-                "--unshare-pid",
-                "--unshare-ipc",
-                "--unshare-uts",
-                "--die-with-parent",
-                "--chdir",
-                INSIDE,
-                *(["--cap-drop", "ALL"] if os.geteuid() == 0 else []),
-                "--",
-                *argv,
-            ]
-        return [*(self.session.unshare or []), *argv]
+    def _argv(self, argv: Sequence[str], seccomp_fd: int | None) -> list[str]:
+        if not self.session.fenced:
+            return [*(self.session.unshare or []), *argv]
+        fence = bwrap.Fence(
+            workspace=self.host,
+            home=self.home,
+            etc=self.etc,
+            readonly=self.session.readonly,
+            uid=self.uid,
+            setpriv=bwrap.setpriv_path() or "setpriv",
+            tmp_bytes=self.session.limits.memory_mb * 1024 * 1024,
+        )
+        return fence.argv(argv, seccomp_fd)
 
     def run(
         self,
@@ -212,31 +234,38 @@ class LocalWorkspace:
     ) -> RunResult:
         limits = self.session.limits
         timeout = timeout or limits.timeout
-        home = "/tmp/home" if self.session.bwrap else str(self.home)
+        home = bwrap.HOME if self.session.fenced else str(self.home)
         path = f"{self.session.venv / 'bin'}:/usr/local/bin:/usr/bin:/bin"
         child_env = sandbox_env({"PATH": path, "HOME": home, "TMPDIR": "/tmp"}, env)
         group = _cgroup(limits)
         stdout, stderr = CappedBuffer(limits.output_bytes), CappedBuffer(limits.output_bytes)
         start = time.monotonic()
         timed_out = False
+        with _seccomp_pipe(self.session.fenced) as filter_fd:
+            try:
+                proc = subprocess.Popen(
+                    self._argv(argv, filter_fd),
+                    cwd=self.host,
+                    env=child_env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    start_new_session=True,
+                    pass_fds=() if filter_fd is None else (filter_fd,),
+                    preexec_fn=limit_child(limits, group, own_uid=self.uid is not None),
+                )
+            except BaseException:
+                if group:
+                    group.remove()
+                raise
         try:
-            proc = subprocess.Popen(
-                self._argv(argv),
-                cwd=self.host,
-                env=child_env,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                start_new_session=True,
-                preexec_fn=_limit_child(limits, group),
-            )
             assert proc.stdout and proc.stderr
             pumps = [drain(proc.stdout, stdout), drain(proc.stderr, stderr)]
             try:
                 proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 timed_out = True
-            _kill_group(proc.pid, group)
+            kill_group(proc.pid, group)
             returncode = proc.wait()
             for pump in pumps:
                 pump.join(timeout=5)
@@ -244,7 +273,7 @@ class LocalWorkspace:
         finally:
             if group:
                 group.remove()
-        hit = hit or _limit_from_signal(returncode, stderr)
+        hit = hit or limit_from_signal(returncode, stderr)
         return RunResult(
             argv=tuple(argv),
             returncode=returncode,
@@ -257,8 +286,8 @@ class LocalWorkspace:
         )
 
     def close(self) -> None:
-        shutil.rmtree(self.host, ignore_errors=True)
-        shutil.rmtree(self.home, ignore_errors=True)
+        for tree in (self.host, self.home, self.etc):
+            shutil.rmtree(tree, ignore_errors=True)
 
     def __enter__(self) -> LocalWorkspace:
         return self
@@ -272,6 +301,23 @@ class LocalWorkspace:
         self.close()
 
 
+@contextlib.contextmanager
+def _seccomp_pipe(fenced: bool) -> Iterator[int | None]:
+    """The read end of a pipe holding the seccomp program, for bwrap --seccomp (None: none)."""
+    if not fenced or seccomp.supported() is not None:
+        yield None
+        return
+    read, write = os.pipe()
+    try:
+        try:
+            os.write(write, seccomp.program())  # a few hundred bytes: inside a pipe's buffer
+        finally:
+            os.close(write)
+        yield read
+    finally:
+        os.close(read)
+
+
 def _cgroup(limits: Limits) -> cgroups.RunCgroup | None:
     if os.geteuid() != 0:
         return None
@@ -279,49 +325,3 @@ def _cgroup(limits: Limits) -> cgroups.RunCgroup | None:
         return cgroups.RunCgroup.create(limits.pids, limits.memory_mb * 1024 * 1024)
     except OSError:
         return None
-
-
-def _limit_child(limits: Limits, group: cgroups.RunCgroup | None) -> Callable[[], None]:
-    """What the child does between fork and exec: join the cgroup, set rlimits."""
-    nproc = None if os.geteuid() == 0 else limits.pids + _count_my_processes()
-
-    def setup() -> None:
-        if group:
-            group.join()
-        mb = 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size_mb * mb,) * 2)
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if not group or len(group.dirs) < 2:  # no memory cgroup: bound the address space
-            resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * mb * 2,) * 2)
-        if nproc is not None:
-            resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
-
-    return setup
-
-
-def _count_my_processes() -> int:
-    uid = os.getuid()
-    count = 0
-    for entry in Path("/proc").iterdir():
-        with contextlib.suppress(OSError):
-            if entry.name.isdigit() and entry.stat().st_uid == uid:
-                count += 1
-    return count
-
-
-def _kill_group(pid: int, group: cgroups.RunCgroup | None) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
-    if group:
-        group.kill_all()
-
-
-def _limit_from_signal(returncode: int, stderr: CappedBuffer) -> str | None:
-    if returncode == -signal.SIGXCPU:
-        return "cpu time"
-    if returncode == -signal.SIGXFSZ:
-        return "file size"
-    if b"MemoryError" in b"".join(stderr.chunks)[-4096:]:
-        return "memory"
-    return None

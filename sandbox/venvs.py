@@ -1,8 +1,10 @@
 """The local sandbox's environments: one virtualenv per dependency set, built once and cached.
 
 Building is the trusted step (it runs pip with the host's network and pip configuration, minus
-secrets); the venv is then used read-only by sandboxed runs. A venv is complete only once its
-marker file exists, so an interrupted build is rebuilt rather than half-used.
+secrets); the venv is then used read-only by sandboxed runs, which run as another uid when
+Ratchet is root, so every file is made readable by all (whatever the umask was). A venv is
+complete only once its marker file exists, so an interrupted build is rebuilt rather than
+half-used.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import fcntl
 import logging
 import os
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -68,4 +71,19 @@ def _build(cache_dir: Path, venv: Path, python: str, deps: Dependencies, repo: P
                     "and run again.",
                     log_path,
                 )
+    readable_by_all(venv)
     (venv / MARKER).write_text(" ".join(deps.pip_args()) + "\n")
+
+
+def readable_by_all(tree: Path) -> None:
+    """Give others read (and, where the owner has it, execute) on everything under `tree`."""
+    for here, dirs, files in os.walk(tree):
+        for name in [*dirs, *files]:
+            path = os.path.join(here, name)
+            mode = os.lstat(path).st_mode
+            if stat.S_ISLNK(mode):
+                continue
+            wanted = mode | 0o044 | (0o011 if mode & 0o100 else 0)
+            if wanted != mode:
+                os.chmod(path, stat.S_IMODE(wanted))
+    os.chmod(tree, stat.S_IMODE(os.stat(tree).st_mode) | 0o055)
