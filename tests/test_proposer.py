@@ -7,10 +7,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from agent.rules.proposer import Proposal, propose
+from tests.rules.support import outcome
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "tasks" / "example"
 PLANTED = [
@@ -80,3 +82,22 @@ def test_facts_about_one_module_never_leak_into_another() -> None:
     assert [p.rules for p in found] == [("drop-keys-call",)]
     assert propose("TABLE = []\n\n\n" + function, "f") == ([], [])
     assert propose("TABLE = {}\n\n\n" + function, "f")[0] == found
+
+
+def test_the_rules_for_real_libraries_chain_into_one_module_that_behaves_the_same() -> None:
+    source = (
+        "import re\n\n\ndef squeeze(words):\n    found = dict()\n"
+        "    for word in sorted(words, key=lambda w: w[-1]):\n"
+        "        found[word] = re.sub(r'\\s+', ' ', word)\n    return found\n"
+    )
+    found, failures = propose(source, "squeeze")
+    chained = found[-1]
+    assert failures == []
+    assert chained.rules == ("call-to-display", "lambda-to-getter", "precompile-regex")
+    assert chained.source.startswith("import re\nimport operator\n\n\n_RATCHET_SQUEEZE_1 = ")
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    exec(source, before)
+    exec(chained.source, after)
+    for words in (["a  b", "c\td", "e"], [], ["x", ""]):
+        assert outcome(before["squeeze"], words) == outcome(after["squeeze"], words)

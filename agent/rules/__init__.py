@@ -1,8 +1,9 @@
 """Ratchet's offline rewrite rules: the Low budget tier, which needs no LLM.
 
-Each module here (but base, proposer and the private `_blocks`, `_facts`, `_mappings` and
-`_constants`, which hold what rules share) holds one rule and exposes it as `RULE`; `all_rules()`
-finds them, ordered by name, so adding a rule is adding a module.
+Each module here (but base, proposer and the private `_` modules, which hold what rules share:
+`_blocks`, `_facts`, `_mappings`, `_constants`, `_attributes`, `_imports`, `_regex`) holds one
+rule and exposes it as `RULE`; `all_rules()` finds them, ordered by name, so adding a rule is
+adding a module.
 """
 
 from __future__ import annotations

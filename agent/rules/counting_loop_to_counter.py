@@ -12,7 +12,6 @@ from ._blocks import (
     assignment,
     compiles,
     is_private,
-    module_binding_counts,
     occurrences,
     only,
     rewrite_blocks,
@@ -20,7 +19,8 @@ from ._blocks import (
     with_value,
 )
 from ._facts import Facts, element_kind, gather_facts
-from .base import Rewrite, Rule, assigned_names, builtin_is_free
+from ._imports import reach
+from .base import Rewrite, Rule, builtin_is_free
 
 # Iterables that are never a Mapping (Counter(mapping) would copy its values as counts).
 _NOT_MAPPINGS = (cst.List, cst.Tuple, cst.Set, cst.ListComp, cst.SetComp, cst.GeneratorExp)
@@ -52,7 +52,7 @@ class CountingLoopToCounter(Rule):
     DESCRIPTION = __doc__ or ""
 
     def rewrite(self, function: cst.FunctionDef, module: cst.Module) -> Rewrite | None:
-        counter = _counter(function, module)
+        counter = reach("collections", "Counter", function, module)
         if counter is None or not builtin_is_free("dict", function, module):
             return None
 
@@ -63,29 +63,6 @@ class CountingLoopToCounter(Rule):
 
         new = rewrite_blocks(function, lambda body: rewrite_pairs(body, pair))
         return Rewrite(new, imports=counter[1]) if new is not None and compiles(new) else None
-
-
-def _counter(function: cst.FunctionDef, module: cst.Module) -> tuple[str, tuple[str, ...]] | None:
-    """How to name Counter here, and the import that needs; None when it cannot be trusted."""
-    if "*" in assigned_names(module):  # a star import
-        return None
-    bound, local = module_binding_counts(module), assigned_names(function)
-    for alias in _aliases(module, m.ImportFrom(module=m.Name("collections"), relative=[])):
-        name = alias.evaluated_alias or alias.evaluated_name
-        if alias.evaluated_name == "Counter" and bound.get(name) == 1 and name not in local:
-            return name, ()
-    imported = [a.evaluated_name for a in _aliases(module, m.Import()) if a.asname is None]
-    packages = [name for name in imported if name.split(".")[0] == "collections"]
-    if "collections" in local or bound.get("collections", 0) != len(packages):
-        return None
-    return "collections.Counter", () if "collections" in imported else ("import collections",)
-
-
-def _aliases(module: cst.Module, kind: m.Import | m.ImportFrom) -> list[cst.ImportAlias]:
-    """The names imported by the module's top-level statements of one kind."""
-    lines = [s for s in module.body if isinstance(s, cst.SimpleStatementLine)]
-    found = [n for line in lines for n in line.body if m.matches(n, kind)]
-    return [a for n in found for a in getattr(n, "names", ()) if isinstance(a, cst.ImportAlias)]
 
 
 @dataclass(frozen=True)

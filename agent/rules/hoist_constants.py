@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import ast
-import re
 from collections.abc import Callable
 
 import libcst as cst
 import libcst.matchers as m
 
-from ._blocks import binding_counts, compiles, is_private, module_binding_counts, occurrences
+from ._blocks import binding_counts, compiles, is_private, occurrences
 from ._constants import constant_codes, frozenset_helper, helper_names
-from .base import Rewrite, Rule, assigned_names, builtin_is_free
+from ._regex import compiles_everywhere, literal_pattern, stdlib_re
+from .base import Rewrite, Rule, builtin_is_free
 
 _MEMBERSHIP = m.ComparisonTarget(operator=m.In() | m.NotIn())
 
@@ -20,9 +19,11 @@ class HoistConstants(Rule):
     """Moves to a module-level helper `_RATCHET_<FUNC>_<N>` (the function then names it):
 
     - `re.compile(<str or bytes literal>)`, optionally with flags that are `re.X` names, ints,
-      or `|` of those (positional or `flags=`): only when the module binds `re` by a top-level
-      `import re` and nowhere else, the function does not bind it, and the pattern compiles
-      here (else the original raises at call time and the hoisted one would raise at import);
+      or `|` of those (positional or `flags=`; not DEBUG, which prints while compiling): only
+      when the module binds `re` by a top-level `import re` (before the function) and nowhere
+      else, the function does not bind it, and the pattern compiles here without a warning and
+      without 3.11-only syntax (else the original raises at call time on some interpreter and
+      the hoisted one would raise at import; see _regex);
     - `frozenset(<display of constant literals>)` with `frozenset` the builtin;
     - `set(<display of constant literals>)` as the right operand of `in`/`not in`, and
       `name = set(<...>)` or `name = {<constant literals>}` when `name` is bound only there, is
@@ -55,7 +56,7 @@ class _Hoister(cst.CSTTransformer):
         self.function, self.helpers = function, dict[str, tuple[str, str]]()
         self.names = helper_names(function, module)
         self.free = {n for n in ("set", "frozenset", "len") if builtin_is_free(n, function, module)}
-        self.regex, self.uses_re = _stdlib_re(function, module), False
+        self.regex, self.uses_re = stdlib_re(function, module), False
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         nested = isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda))
@@ -102,32 +103,11 @@ class _Hoister(cst.CSTTransformer):
         return cst.Name(self.helpers[key][0])
 
 
-def _stdlib_re(function: cst.FunctionDef, module: cst.Module) -> bool:
-    top = [s for s in module.body if isinstance(s, cst.SimpleStatementLine)]
-    imports = [n for s in top for n in s.body if isinstance(n, cst.Import)]
-    plain = any(a.evaluated_name == "re" and a.asname is None for i in imports for a in i.names)
-    return (
-        plain
-        and "*" not in assigned_names(module)  # no star import
-        and module_binding_counts(module).get("re") == 1
-        and "re" not in assigned_names(function)
-    )
-
-
 def _compiles_now(call: cst.Call) -> bool:
-    """`re.compile(<literal>[, <flags>])` whose pattern compiles with those flags."""
+    """`re.compile(<literal>[, <flags>])` whose pattern compiles with those flags (see
+    _regex.compiles_everywhere)."""
     arguments = _regex_arguments(call)
-    if arguments is None:
-        return False
-    pattern, flags = arguments
-    value = 0 if flags is None else _flags(flags)
-    if value is None or m.findall(pattern, m.FormattedString()):
-        return False
-    try:
-        re.compile(ast.literal_eval(cst.Module([]).code_for_node(pattern)), value)
-    except (re.error, TypeError, ValueError, OverflowError, SyntaxError):
-        return False
-    return True
+    return arguments is not None and compiles_everywhere(*arguments)
 
 
 def _regex_arguments(call: cst.Call) -> tuple[cst.BaseExpression, cst.BaseExpression | None] | None:
@@ -137,22 +117,12 @@ def _regex_arguments(call: cst.Call) -> tuple[cst.BaseExpression, cst.BaseExpres
     given = [a.keyword.value if a.keyword else None for a in call.args]
     if given not in ([None], [None, None], [None, "flags"], ["pattern"], ["pattern", "flags"]):
         return None
+    if any(a.star for a in call.args):
+        return None
     pattern = call.args[0].value
-    if not isinstance(pattern, (cst.SimpleString, cst.ConcatenatedString)):
+    if not literal_pattern(pattern):
         return None
     return pattern, call.args[1].value if len(call.args) == 2 else None
-
-
-def _flags(expression: cst.BaseExpression) -> int | None:
-    if isinstance(expression, cst.Integer):
-        return int(expression.evaluated_value)
-    if m.matches(expression, m.Attribute(m.Name("re"))):
-        flag = cst.ensure_type(expression, cst.Attribute).attr.value
-        return int(re.RegexFlag[flag]) if flag in re.RegexFlag.__members__ else None
-    if isinstance(expression, cst.BinaryOperation) and isinstance(expression.operator, cst.BitOr):
-        left, right = _flags(expression.left), _flags(expression.right)
-        return None if left is None or right is None else left | right
-    return None
 
 
 def _constant_set(expression: cst.BaseExpression, builtin: str, free: set[str]) -> bool:

@@ -15,9 +15,9 @@ RULE = HoistConstants()
 
 def test_compiled_pattern_with_flags_is_built_at_import() -> None:
     before = """
+        import re
         def numbers(lines):
             return [re.compile(r"\\d+", flags=re.I | re.M).findall(line) for line in lines]
-        import re
         """
     after = """
         import re
@@ -62,11 +62,15 @@ def test_frozenset_and_membership_only_sets_become_helpers() -> None:
     [
         pytest.param("def f(s):\n    return re.compile('a+').match(s)\nimport re as re2\nre = re2\n", id="re-rebound"),
         pytest.param("def f(s):\n    return compile('a+').match(s)\nfrom re import compile\n", id="re-not-a-module-import"),
-        pytest.param("def f(s, re):\n    return re.compile('a+').match(s)\nimport re\n", id="re-is-a-parameter"),
-        pytest.param("def f(s, p):\n    return re.compile(p).match(s)\nimport re\n", id="pattern-not-literal"),
-        pytest.param("def f(s, x):\n    return re.compile(f'{x}+').match(s)\nimport re\n", id="pattern-f-string"),
-        pytest.param("def f(s):\n    return re.compile('(').match(s)\nimport re\n", id="pattern-invalid"),
-        pytest.param("def f(s, flag):\n    return re.compile('a', flag).match(s)\nimport re\n", id="flags-not-constant"),
+        pytest.param("import re\ndef f(s, re):\n    return re.compile('a+').match(s)\n", id="re-is-a-parameter"),
+        pytest.param("import re\ndef f(s, p):\n    return re.compile(p).match(s)\n", id="pattern-not-literal"),
+        pytest.param("import re\ndef f(s, x):\n    return re.compile(f'{x}+').match(s)\n", id="pattern-f-string"),
+        pytest.param("import re\ndef f(s):\n    return re.compile('(').match(s)\n", id="pattern-invalid"),
+        pytest.param("import re\ndef f(s, flag):\n    return re.compile('a', flag).match(s)\n", id="flags-not-constant"),
+        pytest.param("def f(s):\n    return re.compile('a+').match(s)\nimport re\n", id="re-imported-after-the-function"),
+        pytest.param("import re\ndef f(s):\n    return re.compile('a', re.DEBUG).match(s)\n", id="debug-flag-prints-per-compile"),
+        pytest.param("import re\ndef f(s):\n    return re.compile('a', 128).match(s)\n", id="debug-flag-as-an-int"),
+        pytest.param("import re\ndef f(s):\n    return re.compile('a*+').match(s)\n", id="possessive-quantifier-new-in-3-11"),
         pytest.param("def f(x):\n    seen = {1, 2}\n    seen.add(x)\n    return x in seen\n", id="set-mutated"),
         pytest.param("def f(x):\n    allowed = set(['a'])\n    return allowed\n", id="set-escapes"),
         pytest.param("def f(x):\n    allowed = {'a'}\n    return x in sorted(allowed)\n", id="set-passed-on"),
