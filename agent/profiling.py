@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from profilers import flamegraph, pyspy
+from profilers.counter import prepare_counter
 from profilers.hotspots import Hotspot, Stack, rank_hotspots
-from profilers.measure import Callers, MeasurementError, Meter, collection_paths
+from profilers.measure import Callers, MeasurementError, Meter
 from sandbox.base import Session
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,15 @@ class Row:
     instructions: int | None = None
     tests: tuple[str, ...] = ()
     note: str | None = None  # why there is no count, when there is none
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A measured function's count on its workload, or why there is none."""
+
+    instructions: int | None
+    tests: tuple[str, ...]
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,14 +105,19 @@ def profile(session: Session, options: ProfileOptions) -> Profile:
     samples = sum(stack.count for stack in stacks)
     targets = list(options.functions) or [h.function for h in hotspots_[: options.measure]]
     log.info("choosing an instruction counter and building the probe")
-    meter = Meter(session, options.counter, runs=1)
+    meter = Meter(session, prepare_counter(session, options.counter), runs=1)
     counted = _measure(meter, session, targets, strict=bool(options.functions))
     by_name = {h.function: h for h in hotspots_}
     names = list(options.functions) or [h.function for h in hotspots_]
-    rows = [Row(by_name.get(name), name, *counted.get(name, (None, (), None))) for name in names]
-    unit = "bytecodes" if meter.counter == "bytecode" else "instructions"
-    impl = meter.impl
-    return Profile(rows, samples, meter.counter, unit, impl, argv, stacks)
+    rows = [_row(by_name.get(name), name, counted.get(name)) for name in names]
+    choice = meter.choice
+    return Profile(rows, samples, choice.name, choice.unit, choice.impl, argv, stacks)
+
+
+def _row(hotspot: Hotspot | None, name: str, counted: Counted | None) -> Row:
+    if counted is None:
+        return Row(hotspot, name)
+    return Row(hotspot, name, counted.instructions, counted.tests, counted.note)
 
 
 def hotspots(
@@ -141,13 +156,13 @@ def _sample(
 
 def _measure(
     meter: Meter, session: Session, targets: list[str], strict: bool
-) -> dict[str, tuple[int | None, tuple[str, ...], str | None]]:
+) -> dict[str, Counted]:
     """Count each target on its workload; a failure is a note on its row (or fatal if strict)."""
     if not targets:
         return {}
     log.info("finding the tests that call %d functions", len(targets))
-    callers = meter.callers(targets, collection_paths(session.repo.root, session.repo.files))
-    results: dict[str, tuple[int | None, tuple[str, ...], str | None]] = {}
+    callers = meter.callers(targets, session.repo.layout.collect)
+    results: dict[str, Counted] = {}
     for index, target in enumerate(targets, 1):
         found: Callers = callers[target]
         log.info(
@@ -163,10 +178,10 @@ def _measure(
         except MeasurementError as exc:
             if strict:
                 raise
-            results[target] = (None, found.workload, str(exc))
+            results[target] = Counted(None, found.workload, str(exc))
             continue
         value = int(statistics.median(c.value for c in measured.counts))
-        results[target] = (value, found.workload, None)
+        results[target] = Counted(value, found.workload)
     return results
 
 

@@ -24,7 +24,8 @@ from typing import Any
 
 from agent.gate import Context, GateOptions, check_candidate, find_target, take_baseline
 from agent.gate.baseline import run_baseline_suite
-from profilers.measure import Meter, collection_paths
+from profilers.counter import prepare_counter
+from profilers.measure import Meter
 from sandbox import Limits, make_sandbox
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "tasks" / "example"
@@ -59,10 +60,12 @@ def main() -> None:
     box = make_sandbox(args.sandbox, cache, limits, None)
     options = GateOptions()
     with box.prepare(EXAMPLE) as session:
-        meter, setup = timed(lambda: Meter(session, "callgrind", runs=args.runs))
+        meter, setup = timed(
+            lambda: Meter(session, prepare_counter(session, "callgrind"), runs=args.runs)
+        )
         repo = session.repo
         target = find_target(repo.root, repo.files, FUNCTION)
-        paths = tuple(collection_paths(repo.root, repo.files))
+        paths = repo.layout.collect
         suite, suite_s = timed(lambda: run_baseline_suite(session, paths))
         baseline, baseline_s = timed(
             lambda: take_baseline(session, meter, target, options, suite=suite)

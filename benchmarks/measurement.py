@@ -29,7 +29,8 @@ from typing import Any
 
 from profilers import pyspy
 from profilers.compare import compare
-from profilers.measure import COUNTERS, MeasurementError, Meter, collection_paths
+from profilers.counter import COUNTERS, MeasurementError, prepare_counter
+from profilers.measure import Meter
 from sandbox import Session, make_sandbox
 
 BUSY = """\
@@ -76,11 +77,11 @@ def counts(meter: Meter, target: str, workload: Sequence[str], changes: Any = No
 
 
 def determinism(busy: Session, example: Session) -> dict[str, Any]:
-    meter = Meter(busy, runs=1)
+    meter = Meter(busy, prepare_counter(busy), runs=1)
     say(f"[1] busy.work x5 under {meter.counter}")
     work = [counts(meter, "busy.work", SPIN)[0] for _ in range(5)]
-    ex = Meter(example, meter.counter, runs=1)
-    paths = collection_paths(example.repo.root, example.repo.files)
+    ex = Meter(example, prepare_counter(example, meter.counter), runs=1)
+    paths = example.repo.layout.collect
     workload = ex.callers([NORMALIZE], paths)[NORMALIZE].workload
     say(f"[1] {NORMALIZE} x3 on {' '.join(workload)}")
     norm = [counts(ex, NORMALIZE, workload)[0] for _ in range(3)]
@@ -97,7 +98,7 @@ def determinism(busy: Session, example: Session) -> dict[str, Any]:
 
 
 def resolving(busy: Session, pairs: int) -> dict[str, Any]:
-    meter = Meter(busy, runs=3)
+    meter = Meter(busy, prepare_counter(busy), runs=3)
     say(f"[2] baseline and {len(REMOVED)} planted variants, K=3, under {meter.counter}")
     base, planted = counts(meter, "busy.work", SPIN, variant(1000)), []
     for removed in REMOVED:
@@ -154,7 +155,7 @@ def overhead(example: Session) -> dict[str, Any]:
     out["counters"] = {}
     for name in COUNTERS:
         try:
-            meters[name] = Meter(example, name, runs=1)
+            meters[name] = Meter(example, prepare_counter(example, name), runs=1)
         except MeasurementError as exc:
             out["counters"][name] = {"available": False, "why": str(exc)}
     found = next(iter(meters.values())).callers(TARGETS)  # testpaths: the plain suite's tests

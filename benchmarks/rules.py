@@ -1,11 +1,14 @@
 """How often each offline rule fires, and what its candidates do to instruction counts.
 
     .venv/bin/python benchmarks/rules.py [--sandbox docker|local] [--packages click,rich,docker]
-                                         [--no-measure] [--json] [--list]
+                                         [--corpus] [--no-measure] [--json] [--list]
 
 Part 1 runs the Low-tier proposer over every function of the bundled example and of real
-pure-Python packages installed next to Ratchet (any importable package name works, stdlib ones
-like json or email too), and counts the functions each rule fired on; `--list` names them.
+pure-Python packages: installed next to Ratchet (any importable package name works, stdlib ones
+like json or email too), given as a folder or a .py file, or with `--corpus` every library of
+the real-repository corpus (tasks/real/corpus.toml) as `scripts/real-repos.sh` unpacked it into
+${RATCHET_CACHE_DIR:-~/.cache/ratchet}/real-repos/ (its tests left out). It counts the functions
+each rule fired on and the functions with at least one proposal; `--list` names them.
 Part 2 measures each candidate for the example's planted functions under callgrind (K=1, on the
 function's own workload: its benchmark, else its tests) against the unchanged function.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 import tempfile
 import time
@@ -26,6 +30,7 @@ from typing import Any
 from agent.rewrite import Rejected, list_functions
 from agent.rules import all_rules
 from agent.rules.proposer import propose
+from tasks.real import corpus_root, load_corpus
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "tasks" / "example"
 
@@ -35,20 +40,44 @@ def say(message: str) -> None:
 
 
 def package_files(name: str) -> tuple[Path, list[Path]]:
+    """(the folder paths are shown relative to, the .py files) of a package: `example`, a
+    folder or .py file, or an importable name."""
     if name == "example":
         return EXAMPLE, sorted((EXAMPLE / "wordfreq").glob("*.py"))
+    if (given := Path(name)).exists():
+        if given.is_file():
+            return given.parent, [given]
+        return given.parent, sorted(given.rglob("*.py"))
     where = Path(importlib.import_module(name).__file__ or "")
     if where.name != "__init__.py":  # a single-module library, like json's sibling `csv`
         return where.parent, [where]
     return where.parent.parent, sorted(where.parent.rglob("*.py"))
 
 
+Package = tuple[str, Path, list[Path]]  # (label, the folder paths are relative to, .py files)
+
+
+def corpus_packages(cache_dir: Path) -> list[Package]:
+    """Each library of the real-repository corpus that scripts/real-repos.sh has unpacked."""
+    found: list[Package] = []
+    for library in load_corpus():
+        root = corpus_root(cache_dir) / library.folder
+        if not root.is_dir():
+            say(f"{library.name}: not in {root}; run scripts/real-repos.sh to fetch it")
+            continue
+        found.append((library.name, root, library.source_files(root)))
+    return found
+
+
 @dataclass
 class Tally:
     """What the proposer did on one package's functions: each rule's firings (as
-    `path::qualname`), its failures, and any proposal whose module does not compile."""
+    `path::qualname`), the functions with at least one proposal and how many proposals in all,
+    the rules' failures, and any proposal whose module does not compile."""
 
     functions: int = 0
+    proposed: int = 0
+    proposals: int = 0
     where: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     failures: Counter[str] = field(default_factory=Counter)
     broken: list[str] = field(default_factory=list)
@@ -61,6 +90,8 @@ class Tally:
             self.functions += 1
             found, failed = propose(source, definition.qualname, path=rel)
             name = f"{rel}::{definition.qualname}"
+            self.proposed += bool(found)
+            self.proposals += len(found)
             for proposal in found:
                 if len(proposal.rules) == 1:
                     self.where[proposal.rules[0]].append(name)
@@ -69,11 +100,11 @@ class Tally:
             self.failures.update(f.rule for f in failed)
 
 
-def fire_counts(packages: list[str]) -> dict[str, Any]:
-    """Per package: functions tried, seconds, and per rule the functions it fired on."""
+def fire_counts(packages: list[Package]) -> dict[str, Any]:
+    """Per package: functions tried, functions with a proposal, proposals, seconds, and per
+    rule the functions it fired on."""
     table: dict[str, Any] = {}
-    for package in packages:
-        base, files = package_files(package)
+    for package, base, files in packages:
         tally, started = Tally(), time.monotonic()
         for path in files:
             tally.add_file(
@@ -81,15 +112,15 @@ def fire_counts(packages: list[str]) -> dict[str, Any]:
             )
         table[package] = {
             "functions": tally.functions,
+            "proposed": tally.proposed,
+            "proposals": tally.proposals,
             "fired": {rule: len(names) for rule, names in tally.where.items()},
             "where": dict(tally.where),
             "failures": dict(tally.failures),
             "broken": tally.broken,
             "seconds": round(time.monotonic() - started, 1),
         }
-        say(
-            f"{package}: {tally.functions} functions, {sum(table[package]['fired'].values())} firings"
-        )
+        say(f"{package}: {tally.functions} functions, {tally.proposals} proposals")
     return table
 
 
@@ -103,7 +134,8 @@ def _compiles(source: str, path: str) -> bool:
 
 def measure_example(sandbox_name: str) -> list[dict[str, Any]]:
     """Callgrind counts of each planted function, unchanged and under each proposal."""
-    from profilers.measure import Meter, collection_paths
+    from profilers.counter import prepare_counter
+    from profilers.measure import Meter
     from sandbox import make_sandbox
 
     rows: list[dict[str, Any]] = []
@@ -113,7 +145,7 @@ def measure_example(sandbox_name: str) -> list[dict[str, Any]]:
             Path(cache) if sandbox_name == "local" else Path.home() / ".cache" / "ratchet",
         )
         with box.prepare(EXAMPLE) as session:
-            meter = Meter(session, "callgrind", runs=1)
+            meter = Meter(session, prepare_counter(session, "callgrind"), runs=1)
             targets = {}
             for path in sorted((EXAMPLE / "wordfreq").glob("*.py")):
                 rel = f"wordfreq/{path.name}"
@@ -124,7 +156,7 @@ def measure_example(sandbox_name: str) -> list[dict[str, Any]]:
                     if found:
                         name = f"wordfreq.{path.stem}.{definition.qualname}"
                         targets[name] = (rel, found)
-            callers = meter.callers(list(targets), collection_paths(EXAMPLE, session.repo.files))
+            callers = meter.callers(list(targets), session.repo.layout.collect)
             for name, (rel, found) in targets.items():
                 workload = callers[name].workload
                 say(f"measuring {name} and {len(found)} candidates on {len(workload)} tests")
@@ -155,6 +187,8 @@ def print_table(counts: dict[str, Any], rules: list[str]) -> None:
     ]
     rows += [
         ("functions tried", [row["functions"] for row in counts.values()]),
+        ("functions with a proposal", [row["proposed"] for row in counts.values()]),
+        ("proposals", [row["proposals"] for row in counts.values()]),
         ("not located (ambiguous)", [_failed(row, True) for row in counts.values()]),
         ("rule failures", [_failed(row, False) for row in counts.values()]),
         ("broken proposals", [len(row["broken"]) for row in counts.values()]),
@@ -184,23 +218,36 @@ def print_firings(counts: dict[str, Any], rules: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sandbox", choices=["docker", "local"], default="docker")
-    parser.add_argument("--packages", default="click,rich,docker")
+    parser.add_argument(
+        "--packages",
+        default="click,rich,docker",
+        help="comma-separated importable names, folders or .py files ('' for none)",
+    )
+    parser.add_argument(
+        "--corpus",
+        action="store_true",
+        help="also every library of tasks/real/corpus.toml fetched by scripts/real-repos.sh",
+    )
     parser.add_argument("--no-measure", action="store_true")
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
         "--list", action="store_true", help="print every function each rule fired on"
     )
     args = parser.parse_args()
-    packages = ["example", *[p for p in args.packages.split(",") if p]]
+    names = ["example", *[p for p in args.packages.split(",") if p]]
+    packages: list[Package] = [(name, *package_files(name)) for name in names]
+    if args.corpus:
+        cache = Path(os.environ.get("RATCHET_CACHE_DIR") or Path.home() / ".cache" / "ratchet")
+        packages += corpus_packages(cache)
     counts = fire_counts(packages)
     rows = [] if args.no_measure else measure_example(args.sandbox)
     if args.json:
         print(json.dumps({"fired": counts, "candidates": rows}, indent=2))
         return
-    names = [rule.name for rule in all_rules()]
-    print_table(counts, names)
+    rules = [rule.name for rule in all_rules()]
+    print_table(counts, rules)
     if args.list:
-        print_firings(counts, names)
+        print_firings(counts, rules)
     if rows:
         print(f"\ncallgrind instructions on each function's workload ({args.sandbox} sandbox)")
         print(f"{'function':<36} {'rules':<52} {'before':>13} {'after':>13} {'change':>8}")

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox import Session, make_sandbox
-from sandbox.repo import SKIP_DIRS, find_tests
+from sandbox.repo import SKIP_DIRS
 
 GOALS = {"docker": 1.0, "local": 0.15}  # seconds per candidate workspace, from the issue
 # The docker SDK's low-level calls behind workspace(), run() and close(), timed per candidate.
@@ -64,7 +64,7 @@ def timed(f: Callable[..., Any], spent: list[float]) -> Callable[..., Any]:
 
 def candidates(session: Session, n: int, out: dict[str, Any]) -> None:
     """n fresh workspaces, each with one changed source file, each running `true`."""
-    tests = set(find_tests(session.repo.files))
+    tests = set(session.repo.layout.tests)
     sources = [f for f in session.repo.files if f.endswith(".py") and f not in tests]
     changed = min(sources, key=lambda f: (not f.endswith("__init__.py"), f))
     original = (session.repo.root / changed).read_bytes()

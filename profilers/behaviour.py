@@ -13,19 +13,24 @@ never unpickles them. Replay reads it, deletes it, and only then imports the can
 
 from __future__ import annotations
 
-import json
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sandbox.base import RunResult, Session, Workspace, inside_path
 
-from .measure import PROBE_DIR, PYTEST, probe_files
+from .probe import PROBE_DIR, PYTEST, ProbeRun, probe_files, run_probe, script
+from .ratchet_probe.protocol import (
+    CheckResult,
+    GenerateConfig,
+    RecordConfig,
+    RecordResult,
+    ReplayConfig,
+)
+from .runs import tail
 
 RECORDING = f"{PROBE_DIR}/recording.pickle"
+CHECKED = f"{PROBE_DIR}/checked.pickle"
 ORIGINAL = f"{PROBE_DIR}/original.py"
-SCRIPT = f"{PROBE_DIR}/ratchet_probe.py"
 ASPECTS = ("return", "exception", "mutation", "stdout")
 
 
@@ -97,65 +102,66 @@ def record(
     max_bytes: int = 4_000_000,
 ) -> Recording:
     """Run `tests` recording every outermost call of `target`, then keep only what reproduces."""
-    files = probe_files()
-    with session.workspace(files) as ws:
-        config = {
-            "mode": "record",
-            "targets": [target],
-            "recording": f"{ws.root}/{RECORDING}",
-            "max_calls": max_calls,
-            "max_bytes": max_bytes,
-        }
-        summary, run = _run(ws, config, ["python", *PYTEST, "--benchmark-disable", *tests], timeout)
-        if summary is None:
-            raise BehaviourError(
-                f"the tests of {target} ended before the recording was written "
-                f"({run.describe()}): {tail(run)}"
-            )
-        if summary["errors"]:
-            raise BehaviourError("; ".join(summary["errors"]) + "; check the function's name.")
-        if not summary["seen"]:
-            raise BehaviourError(
-                f"the tests {', '.join(tests) or '(all)'} never called {target}, so there is "
-                "nothing to record; pick tests that call it."
-            )
+    with session.workspace(probe_files()) as ws:
+        config = RecordConfig(target, f"{ws.root}/{RECORDING}", max_calls, max_bytes)
+        argv = ["python", *PYTEST, "--benchmark-disable", *tests]
+        summary = _recorded(target, tests, run_probe(ws, config, argv, timeout))
         data = ws.read_file(RECORDING)
     data, checked = _self_check(session, data, target, timeout)
     return Recording(
         target=target,
         data=data,
-        calls=summary["kept"],
-        seen=summary["seen"],
-        unreplayable=checked["unreplayable"],
+        calls=summary.kept,
+        seen=summary.seen,
+        unreplayable=checked.unreplayable,
         cap=_cap(summary),
-        dropped=checked["dropped"],
-        argument_types=tuple(summary["argument_types"]),
+        dropped=checked.dropped,
+        argument_types=summary.argument_types,
     )
+
+
+def _recorded(target: str, tests: Sequence[str], probed: ProbeRun[RecordResult]) -> RecordResult:
+    """The recording's summary; BehaviourError when there is no usable recording."""
+    summary, run = probed.result, probed.run
+    if summary is None:
+        raise BehaviourError(
+            f"the tests of {target} ended before the recording was written "
+            f"({run.describe()}): {tail(run)}"
+        )
+    if summary.errors:
+        raise BehaviourError("; ".join(summary.errors) + "; check the function's name.")
+    if not summary.seen:
+        raise BehaviourError(
+            f"the tests {', '.join(tests) or '(all)'} never called {target}, so there is "
+            "nothing to record; pick tests that call it."
+        )
+    return summary
 
 
 def _self_check(
     session: Session, data: bytes, target: str, timeout: float | None
-) -> tuple[bytes, dict[str, Any]]:
+) -> tuple[bytes, CheckResult]:
     """Replay against the unchanged code; the probe rewrites the recording without the calls
     that did not reproduce."""
     with session.workspace({**probe_files(), RECORDING: data}) as ws:
-        rewrite = f"{PROBE_DIR}/checked.pickle"
-        config = {"self_check": True, "rewrite": f"{ws.root}/{rewrite}"}
-        result, run = _script(ws, "replay", config, timeout)
-        if result is None or result["error"]:
-            why = result["error"] if result else f"{run.describe()}: {tail(run)}"
+        config = ReplayConfig(
+            f"{ws.root}/{RECORDING}", self_check=True, rewrite=f"{ws.root}/{CHECKED}"
+        )
+        probed = run_probe(ws, config, script("replay"), timeout)
+        result, run = probed.result, probed.run
+        if result is None or result.error:
+            why = result.error if result else f"{run.describe()}: {tail(run)}"
             raise BehaviourError(
                 f"replaying the recorded calls of {target} against the unchanged code failed "
                 f"({why}); the recording cannot be trusted."
             )
-        return ws.read_file(rewrite), result
+        return ws.read_file(CHECKED), result
 
 
-def _cap(summary: Mapping[str, Any]) -> str | None:
-    if not summary["cap"]:
+def _cap(summary: RecordResult) -> str | None:
+    if not summary.cap:
         return None
-    kept, seen = summary["kept"], summary["seen"]
-    return f"kept the first {kept:,} of {seen:,} calls ({summary['cap']})"
+    return f"kept the first {summary.kept:,} of {summary.seen:,} calls ({summary.cap})"
 
 
 def replay(
@@ -173,8 +179,9 @@ def replay(
             return BehaviourResult(
                 0, 0, (), 0, problem, f"could not hide the test files: {tail(problem)}"
             )
-        result, run = _script(ws, "replay", {"float_tolerance": float_tolerance}, timeout)
-    return _result(result, run, "replay")
+        config = ReplayConfig(f"{ws.root}/{RECORDING}", float_tolerance=float_tolerance)
+        probed = run_probe(ws, config, script("replay"), timeout)
+    return _result(probed, "replay", generated=False)
 
 
 def generate(
@@ -198,14 +205,15 @@ def generate(
             return BehaviourResult(
                 0, 0, (), 0, problem, f"could not hide the test files: {tail(problem)}"
             )
-        config = {
-            "original": f"{ws.root}/{ORIGINAL}",
-            "seconds": seconds,
-            "max_examples": max_examples,
-            "float_tolerance": float_tolerance,
-        }
-        result, run = _script(ws, "generate", config, timeout)
-    return _result(result, run, "generation")
+        config = GenerateConfig(
+            f"{ws.root}/{RECORDING}",
+            f"{ws.root}/{ORIGINAL}",
+            seconds=seconds,
+            max_examples=max_examples,
+            float_tolerance=float_tolerance,
+        )
+        probed = run_probe(ws, config, script("generate"), timeout)
+    return _result(probed, "generation", generated=True)
 
 
 def _original_source(target: str, original: Mapping[str, bytes]) -> bytes:
@@ -230,59 +238,30 @@ def _hide(ws: Workspace, paths: Sequence[str]) -> RunResult | None:
     return None if done.ok else done
 
 
-def _run(
-    ws: Workspace, config: dict[str, Any], argv: Sequence[str], timeout: float | None
-) -> tuple[dict[str, Any] | None, RunResult]:
-    """Write the probe's config, run argv with it, read its result (None when it wrote none)."""
-    nonce = secrets.token_hex(8)
-    config_path, output = f"{PROBE_DIR}/config-{nonce}.json", f"{PROBE_DIR}/result-{nonce}.json"
-    settings = {**config, "recording": f"{ws.root}/{RECORDING}", "output": f"{ws.root}/{output}"}
-    ws.write_file(config_path, json.dumps(settings).encode())
-    env = {"RATCHET_PROBE": f"{ws.root}/{config_path}", "PYTHONPATH": f"{ws.root}/{PROBE_DIR}"}
-    argv = [a.replace("{config}", f"{ws.root}/{config_path}") for a in argv]
-    run = ws.run(argv, env=env, timeout=timeout)
-    try:
-        result: dict[str, Any] = json.loads(ws.read_file(output))
-    except (FileNotFoundError, ValueError):
-        return None, run
-    return result, run
-
-
-def _script(
-    ws: Workspace, command: str, config: dict[str, Any], timeout: float | None
-) -> tuple[dict[str, Any] | None, RunResult]:
-    return _run(ws, config, ["python", f"{ws.root}/{SCRIPT}", command, "{config}"], timeout)
-
-
-def _result(result: dict[str, Any] | None, run: RunResult, what: str) -> BehaviourResult:
+def _result(probed: ProbeRun[CheckResult], what: str, *, generated: bool) -> BehaviourResult:
+    result, run = probed.result, probed.run
     if result is None:
         error = f"the {what} ended before writing its result ({run.describe()}): {tail(run)}"
         return BehaviourResult(0, 0, (), 0, run, error)
-    generated = result.get("mode") == "generate"
     mismatches = tuple(
         Mismatch(
-            index=m["index"],
-            aspect=m["aspect"],
-            arguments=m["arguments"],
-            expected=m["expected"],
-            actual=m["actual"],
-            where=m["where"],
-            test=m["test"],
+            index=m.index,
+            aspect=m.aspect,
+            arguments=m.arguments,
+            expected=m.expected,
+            actual=m.actual,
+            where=m.where,
+            test=m.test,
             generated=generated,
         )
-        for m in result["mismatches"]
+        for m in result.mismatches
     )
     return BehaviourResult(
-        replayed=result["replayed"],
-        skipped=result["skipped"],
+        replayed=result.replayed,
+        skipped=result.skipped,
         mismatches=mismatches,
-        total_mismatches=result["total"],
+        total_mismatches=result.total,
         run=run,
-        error=result["error"],
-        note=result.get("note"),
+        error=result.error,
+        note=result.note,
     )
-
-
-def tail(result: RunResult, lines: int = 6) -> str:
-    text = (result.stdout + result.stderr).strip().splitlines()
-    return " | ".join(text[-lines:]) or result.describe()

@@ -116,7 +116,7 @@ def is_repo_code(path: str) -> bool:
     """False for test code (the layout's `is_test`), installed packages and Ratchet's probe;
     path is repo-relative."""
     *dirs, name = path.split("/")
-    if name.startswith("ratchet_probe") and name.endswith(".py"):
+    if "ratchet_probe" in dirs or (name.startswith("ratchet_probe") and name.endswith(".py")):
         return False
     return not (is_test_path(path) or PACKAGE_DIRS.intersection(dirs))
 

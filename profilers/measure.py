@@ -1,63 +1,30 @@
-"""Instruction counts of one function on its workload, taken inside a sandbox workspace.
+"""Instruction counts of one function on its workload, taken inside sandbox workspaces.
 
-The probe (ratchet_probe.py) goes into every workspace at PROBE_DIR, with the callgrind
-client-request extension compiled once per session. A measurement is K runs, each in a fresh
-workspace with a different heap perturbation, each running the workload's tests twice (warm-up,
-then measured) under the counter. Counters, in the order `auto` tries them:
-
-    callgrind   valgrind --tool=callgrind, region mode: exact and repeatable   (instructions)
-    perf        perf_event_open, user-space instructions retired              (instructions)
-    bytecode    bytecodes executed in Python frames; advisory: blind to C     (bytecodes)
+A `Meter` measures in one prepared session under a counter chosen once (`prepare_counter` in
+profilers.counter). A measurement is K runs, each in a fresh workspace with a different heap
+perturbation, each running the workload's tests twice (warm-up, then measured) under the counter,
+with the probe in "measure" mode; `callers` runs the suite once with the probe in "callers" mode.
 """
 
 from __future__ import annotations
 
-import configparser
-import json
-import logging
 import shlex
-import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from functools import cached_property
+from typing import TypeVar
 
-from sandbox.base import RunResult, Session, Workspace
+from sandbox.base import Session, Workspace
 
-from .counts import UNITS, InstructionCount
+from .counter import TOGGLE_COLLECT, CounterChoice, MeasurementError
+from .counts import InstructionCount
+from .probe import PROBE_DIR, PYTEST, ProbeRun, run_probe
+from .probe import probe_files as probe_files  # where agent/gate and agent/optimize import it
+from .ratchet_probe.protocol import CallersConfig, MeasureConfig, MeasureResult
+from .runs import tail
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-log = logging.getLogger(__name__)
-
-HERE = Path(__file__).parent
-PROBE_DIR = ".ratchet/probe"
-COUNTERS = ("callgrind", "perf", "bytecode")
-PYTEST = ("-m", "pytest", "-q", "-p", "ratchet_probe", "-p", "no:cacheprovider")
-
-
-def plugins_off(root: Path, files: Sequence[str]) -> tuple[str, ...]:
-    """pytest plugins Ratchet installs for itself that the repo does not use: off in measured
-    runs. Hypothesis's plugin costs seconds of import under valgrind."""
-    try:
-        text = " ".join(
-            (root / f).read_text(encoding="utf-8", errors="replace")
-            for f in files
-            if f == "pyproject.toml"
-            or (f.endswith(".txt") and "requirements" in f)
-            or f in ("setup.cfg", "setup.py", "tox.ini")
-        )
-    except OSError:
-        return ()
-    return () if "hypothesis" in text.lower() else ("-p", "no:hypothesispytest")
-
-
-class MeasurementError(Exception):
-    """A measurement could not be taken; the message says why and what to do."""
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -84,113 +51,69 @@ class Measurement:
     seconds: float  # wall time of all runs, for people
 
 
-def probe_files() -> dict[str, bytes]:
-    return {
-        f"{PROBE_DIR}/ratchet_probe.py": (HERE / "ratchet_probe.py").read_bytes(),
-        f"{PROBE_DIR}/ratchet_callgrind.c": (HERE / "ratchet_callgrind.c").read_bytes(),
-    }
+@dataclass(frozen=True)
+class MeasuredRun:
+    """One of a measurement's K runs."""
+
+    count: InstructionCount
+    calls: int
+    impl: str
+    seconds: float
 
 
 class Meter:
-    """Measures functions in one prepared session; resolves the counter and builds the probe once."""
+    """Measures functions in one prepared session, under the counter `choice`."""
 
     def __init__(
         self,
         session: Session,
-        counter: str = "auto",
+        choice: CounterChoice,
         runs: int = 3,
         timeout: float | None = None,
         parallel: int = 2,
     ) -> None:
-        if counter not in ("auto", *COUNTERS):
-            raise ValueError(f"unknown counter {counter!r}; choose auto, {', '.join(COUNTERS)}")
         self.session = session
+        self.choice = choice
         self.runs = runs
         self.timeout = timeout
         self.parallel = parallel  # measured runs side by side
-        self.quiet = plugins_off(session.repo.root, session.repo.files)
-        self.files = probe_files()
-        self.counter, self.salt, self.impl_note = self._setup(counter)
+
+    @property
+    def counter(self) -> str:
+        """The counter's name: callgrind, perf or bytecode."""
+        return self.choice.name
 
     @property
     def impl(self) -> str:
         """How the counter brackets the region."""
-        if self.counter == "callgrind":
-            return "toggle-collect" if self.impl_note else "client-requests"
-        return {"perf": "perf_event_open", "bytecode": "bytecode tracing"}[self.counter]
+        return self.choice.impl
 
-    def _setup(self, wanted: str) -> tuple[str, str, str]:
-        """Pick the counter, compile the extension if callgrind and gcc allow; say why not."""
-        with self.session.workspace(self.files) as ws:
-            reasons = {name: self._check(ws, name) for name in COUNTERS}
-            chosen = wanted if wanted != "auto" else next(n for n in COUNTERS if reasons[n] is None)
-            if reasons[chosen] is not None:
-                raise MeasurementError(f"the {chosen} counter cannot run here: {reasons[chosen]}.")
-            if chosen != "callgrind":
-                return chosen, "", ""
-            version = ws.run(["valgrind", "--version"]).stdout.strip()
-            built = ws.run(
-                [
-                    "python",
-                    f"{ws.root}/{PROBE_DIR}/ratchet_probe.py",
-                    "build-ext",
-                    f"{ws.root}/{PROBE_DIR}",
-                ]
-            )
-            if not built.ok:
-                note = f"no compiled client requests ({_tail(built)}); using --toggle-collect"
-                log.warning("callgrind: %s", note)
-                return chosen, version, note
-            name = built.stdout.strip().rsplit("/", 1)[-1]
-            self.files[f"{PROBE_DIR}/{name}"] = ws.read_file(f"{PROBE_DIR}/{name}")
-            return chosen, version, ""
+    @cached_property
+    def quiet(self) -> tuple[str, ...]:
+        """pytest arguments that switch off the plugins the repo does not use."""
+        return self.session.repo.layout.plugins_off
 
-    @staticmethod
-    def _check(ws: Workspace, name: str) -> str | None:
-        if name == "callgrind":
-            found = ws.run(["sh", "-c", "command -v valgrind"])
-            return None if found.ok else "valgrind is not installed in the sandbox"
-        if name == "perf":
-            code = "import ratchet_probe as p; p.PerfCounter()"
-            result = ws.run(["python", "-c", code], env={"PYTHONPATH": f"{ws.root}/{PROBE_DIR}"})
-            return None if result.ok else "this machine offers no hardware instruction counter"
-        return None
-
-    def _run_probe(
-        self, ws: Workspace, config: dict[str, Any], argv: Sequence[str]
-    ) -> dict[str, Any]:
-        config = {**config, "output": f"{ws.root}/{PROBE_DIR}/result.json", "salt": self.salt}
-        ws.write_file(f"{PROBE_DIR}/config.json", json.dumps(config).encode())
-        env = {
-            "RATCHET_PROBE": f"{ws.root}/{PROBE_DIR}/config.json",
-            "PYTHONPATH": f"{ws.root}/{PROBE_DIR}",
-        }
-        result = ws.run(argv, env=env, timeout=self.timeout)
-        try:
-            report: dict[str, Any] = json.loads(ws.read_file(f"{PROBE_DIR}/result.json"))
-        except (FileNotFoundError, ValueError) as exc:
-            raise MeasurementError(
-                f"the workload failed while being measured ({result.describe()}) before the "
-                f"probe could write its result: {_tail(result)}"
-            ) from exc
-        report["_run"] = result
-        return report
+    @cached_property
+    def files(self) -> dict[str, bytes]:
+        return self.choice.files()
 
     def callers(self, targets: Sequence[str], paths: Sequence[str] = ()) -> dict[str, Callers]:
         """One run of the suite (plus `paths`, e.g. benchmark folders) recording who calls what."""
         with self.session.workspace(self.files) as ws:
             argv = ["python", *PYTEST, "--benchmark-disable", *paths]
-            report = self._run_probe(ws, {"mode": "callers", "targets": list(targets)}, argv)
-        if report["errors"]:
-            raise MeasurementError("; ".join(report["errors"]))
-        benchmarks = set(report.get("benchmarks", []))
+            probed = run_probe(ws, CallersConfig(tuple(targets)), argv, self.timeout)
+        result = _written(probed)
+        if result.errors:
+            raise MeasurementError("; ".join(result.errors))
+        benchmarks = set(result.benchmarks)
+        found = {target: result.callers.get(target, ()) for target in targets}
         return {
             target: Callers(
-                calls=report["calls"].get(target, 0),
-                tests=tuple(t for t in report["callers"].get(target, []) if t not in benchmarks),
-                benchmarks=tuple(t for t in report["callers"].get(target, []) if t in benchmarks),
+                calls=result.calls.get(target, 0),
+                tests=tuple(t for t in tests if t not in benchmarks),
+                benchmarks=tuple(t for t in tests if t in benchmarks),
             )
-            for target in targets
+            for target, tests in found.items()
         }
 
     def measure(
@@ -207,10 +130,9 @@ class Meter:
             runs = list(
                 pool.map(lambda p: self._one_run(target, workload, changes, p), range(self.runs))
             )
-        counts = tuple(count for count, _, _, _ in runs)
-        seconds = sum(run.duration for _, run, _, _ in runs)
-        _, _, calls, impl = runs[-1]
-        return Measurement(target, counts, calls, tuple(workload), impl, seconds)
+        counts = tuple(run.count for run in runs)
+        seconds = sum(run.seconds for run in runs)
+        return Measurement(target, counts, runs[-1].calls, tuple(workload), runs[-1].impl, seconds)
 
     def _one_run(
         self,
@@ -218,38 +140,30 @@ class Meter:
         workload: Sequence[str],
         changes: Mapping[str, bytes] | None,
         perturbation: int,
-    ) -> tuple[InstructionCount, RunResult, int, str]:
+    ) -> MeasuredRun:
         with self.session.workspace({**(changes or {}), **self.files}) as ws:
-            config = {
-                "mode": "measure",
-                "targets": [target],
-                "counter": self.counter,
-                "perturbation": perturbation,
-                "callgrind_out": f"{ws.root}/{PROBE_DIR}/callgrind.out",
-            }
-            report = self._run_probe(ws, config, self._argv(ws, workload))
-            run: RunResult = report["_run"]
-            calls, impl = report["calls"].get(target, 0), report["counter"]["impl"]
-            self._check_report(target, report, run, calls)
-            value = self._value(ws, report)
+            out = f"{ws.root}/{PROBE_DIR}/callgrind.out"
+            config = MeasureConfig(target, self.counter, perturbation, out, self.choice.salt)
+            probed = run_probe(ws, config, self._argv(workload, out), self.timeout)
+            result = _checked(target, probed)
+            value = result.value if result.value is not None else _callgrind_total(ws)
         count = InstructionCount(
             value=value,
             counter=self.counter,
-            unit=UNITS[self.counter],
-            fingerprint=report["fingerprint"],
-            advisory=self.counter == "bytecode",
+            unit=self.choice.unit,
+            fingerprint=result.fingerprint,
+            advisory=self.choice.advisory,
         )
-        return count, run, calls, impl
+        return MeasuredRun(count, result.calls, result.impl, probed.run.duration)
 
-    def _argv(self, ws: Workspace, workload: Sequence[str]) -> list[str]:
+    def _argv(self, workload: Sequence[str], out: str) -> list[str]:
         pytest = ["--benchmark-disable", *self.quiet, *workload]
         if self.counter != "callgrind":
             return ["python", *PYTEST, *pytest]
-        out = f"{ws.root}/{PROBE_DIR}/callgrind.out"
         region = (
-            ["--instr-atstart=no"]
-            if not self.impl_note
-            else ["--instr-atstart=yes", "--toggle-collect=qsort"]
+            ["--instr-atstart=yes", "--toggle-collect=qsort"]
+            if self.choice.impl == TOGGLE_COLLECT
+            else ["--instr-atstart=no"]
         )
         # `python` by its venv path, not its real path: the venv is found from argv[0].
         valgrind = [
@@ -262,76 +176,38 @@ class Meter:
         script = f'exec {shlex.join(valgrind)} "$(command -v python)" "$@"'
         return ["sh", "-c", script, "sh", *PYTEST, *pytest]
 
-    def _value(self, ws: Workspace, report: dict[str, Any]) -> int:
-        if report.get("value") is not None:
-            return int(report["value"])
-        text = ws.read_file(f"{PROBE_DIR}/callgrind.out").decode(errors="replace")
-        for line in text.splitlines():
-            if line.startswith(("summary:", "totals:")):
-                return int(line.split()[1])
-        raise MeasurementError("callgrind wrote no totals; the run may have crashed.")
 
-    @staticmethod
-    def _check_report(target: str, report: dict[str, Any], run: RunResult, calls: int) -> None:
-        if report["errors"]:
-            raise MeasurementError("; ".join(report["errors"]))
-        if report["outcomes"]["failed"] or not run.ok:
-            raise MeasurementError(
-                f"the workload of {target} failed while being measured ({run.describe()}): "
-                f"{_tail(run)}"
-            )
-        if calls == 0:
-            raise MeasurementError(
-                f"the workload never called {target} while being measured, so its count would "
-                "be zero; pick tests that call it."
-            )
+def _written(probed: ProbeRun[T]) -> T:
+    """The probe's result; MeasurementError when the process ended before it was written."""
+    if probed.result is None:
+        run = probed.run
+        raise MeasurementError(
+            f"the workload failed while being measured ({run.describe()}) before the "
+            f"probe could write its result: {tail(run)}"
+        )
+    return probed.result
 
 
-BENCHMARK_DIRS = ("benchmarks", "benchmark", "bench")
+def _checked(target: str, probed: ProbeRun[MeasureResult]) -> MeasureResult:
+    result, run = _written(probed), probed.run
+    if result.errors:
+        raise MeasurementError("; ".join(result.errors))
+    if result.failed or not run.ok:
+        raise MeasurementError(
+            f"the workload of {target} failed while being measured ({run.describe()}): {tail(run)}"
+        )
+    if result.calls == 0:
+        raise MeasurementError(
+            f"the workload never called {target} while being measured, so its count would "
+            "be zero; pick tests that call it."
+        )
+    return result
 
 
-def collection_paths(root: Path, files: Sequence[str]) -> list[str]:
-    """What pytest should collect so that both the tests and the benchmarks are seen.
-
-    No arguments collect pytest's configured testpaths; a benchmarks folder outside them is
-    only collected when named, and naming it drops the testpaths, so both are named then.
-    """
-    testpaths = _testpaths(root)
-    benches = sorted(
-        {f.split("/")[0] for f in files if f.split("/")[0] in BENCHMARK_DIRS and f.endswith(".py")}
-    )
-    outside = [b for b in benches if testpaths and not any(b.startswith(t) for t in testpaths)]
-    return [*testpaths, *outside] if outside else []
-
-
-def _testpaths(root: Path) -> list[str]:
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-            return []
-        paths = data.get("tool", {}).get("pytest", {}).get("ini_options", {}).get("testpaths")
-        if isinstance(paths, list):
-            return [str(p) for p in paths]
-        if isinstance(paths, str):
-            return paths.split()
-    ini = configparser.ConfigParser()
-    for name, section in (
-        ("pytest.ini", "pytest"),
-        ("tox.ini", "pytest"),
-        ("setup.cfg", "tool:pytest"),
-    ):
-        if (root / name).is_file():
-            try:
-                ini.read(root / name)
-            except configparser.Error:
-                continue
-            if ini.has_option(section, "testpaths"):
-                return ini.get(section, "testpaths").split()
-    return []
-
-
-def _tail(result: RunResult, lines: int = 6) -> str:
-    text = (result.stdout + result.stderr).strip().splitlines()
-    return " | ".join(text[-lines:]) or result.describe()
+def _callgrind_total(ws: Workspace) -> int:
+    """The total of callgrind's output file, for the toggle-collect region."""
+    text = ws.read_file(f"{PROBE_DIR}/callgrind.out").decode(errors="replace")
+    for line in text.splitlines():
+        if line.startswith(("summary:", "totals:")):
+            return int(line.split()[1])
+    raise MeasurementError("callgrind wrote no totals; the run may have crashed.")

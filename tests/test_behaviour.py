@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from profilers import ratchet_probe as probe
 from profilers.behaviour import (
     BehaviourError,
     BehaviourResult,
@@ -18,6 +17,8 @@ from profilers.behaviour import (
     record,
     replay,
 )
+from profilers.ratchet_probe.diff import deep_diff
+from profilers.ratchet_probe.values import short_repr
 from sandbox.base import Session
 from tests.conftest import git_init, make, write_tree
 from tests.test_cli import EXAMPLE
@@ -291,9 +292,12 @@ def test_a_candidate_that_exits_the_process_is_an_error(calc: Session) -> None:
 
 
 def test_a_candidate_that_patches_the_checker_is_an_error(calc: Session) -> None:
-    cheat = "import __main__\n\n__main__.deep_diff = lambda *a, **k: None\n\n\ndef triangle(n):\n    return 0\n"
+    cheat = (
+        "import ratchet_probe.calls\n\nratchet_probe.calls.deep_diff = lambda *a, **k: None\n\n\n"
+        "def triangle(n):\n    return 0\n"
+    )
     result = replay(calc, recorded(calc, "triangle", "test_triangle"), candidate(triangle=cheat))
-    assert result.error and "ratchet_probe.deep_diff was replaced" in result.error
+    assert result.error and "ratchet_probe.calls.deep_diff was replaced" in result.error
 
 
 # -- generation --------------------------------------------------------------------------------
@@ -408,11 +412,11 @@ class Slotted:
 def test_values_differ_where_the_comparison_says(
     expected: object, actual: object, where: str
 ) -> None:
-    assert probe.deep_diff(expected, actual) == where
+    assert deep_diff(expected, actual) == where
 
 
 def test_dict_key_order_is_behaviour() -> None:
-    assert "different order" in (probe.deep_diff({"a": 1, "b": 2}, {"b": 2, "a": 1}) or "")
+    assert "different order" in (deep_diff({"a": 1, "b": 2}, {"b": 2, "a": 1}) or "")
 
 
 @pytest.mark.parametrize(
@@ -426,7 +430,7 @@ def test_dict_key_order_is_behaviour() -> None:
     ],
 )
 def test_equal_values_have_no_difference(expected: object, actual: object) -> None:
-    assert probe.deep_diff(expected, actual) is None
+    assert deep_diff(expected, actual) is None
 
 
 def test_cycles_compare_without_recursing_forever() -> None:
@@ -434,11 +438,11 @@ def test_cycles_compare_without_recursing_forever() -> None:
     b: list[object] = []
     a.append(a)
     b.append(b)
-    assert probe.deep_diff(a, b) is None
+    assert deep_diff(a, b) is None
 
 
 def test_a_relative_tolerance_forgives_rounding_only() -> None:
-    near, far = (probe.deep_diff([0.1 + 0.2], [0.3], tolerance=t) for t in (1e-9, 1e-20))
+    near, far = (deep_diff([0.1 + 0.2], [0.3], tolerance=t) for t in (1e-9, 1e-20))
     assert (near, far is not None) == (None, True)
 
 
@@ -446,16 +450,11 @@ def test_twin_modules_classes_count_as_the_same_type() -> None:
     twin = type(
         "Point", (), {"__module__": "calc._ratchet_original_core", "__init__": Point.__init__}
     )
-    assert (
-        probe.deep_diff(twin(1), Point(1), twins={"calc._ratchet_original_core": __name__}) is None
-    )
+    assert deep_diff(twin(1), Point(1), twins={"calc._ratchet_original_core": __name__}) is None
 
 
 def test_reprs_are_cut_to_three_hundred_characters() -> None:
-    assert (
-        len(probe.short_repr("x" * 10_000)) <= 300
-        and len(probe.short_repr(list(range(10**4)))) <= 300
-    )
+    assert len(short_repr("x" * 10_000)) <= 300 and len(short_repr(list(range(10**4)))) <= 300
 
 
 def test_a_mismatch_describes_itself_in_one_sentence() -> None:

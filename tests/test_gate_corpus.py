@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from agent.gate import Context, GateOptions, check_candidate, find_target, take_baseline
+from profilers.counter import prepare_counter
 from profilers.measure import Meter
 from sandbox import Limits
 from sandbox.base import Session
@@ -88,7 +89,12 @@ def example_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sessio
 @pytest.fixture(scope="module")
 def context_for(example_session: Session) -> Callable[[str], Context]:
     """One meter and one baseline per target, shared by the cases that rewrite it."""
-    meter = Meter(example_session, "callgrind", runs=2, timeout=LIMITS.timeout)
+    meter = Meter(
+        example_session,
+        prepare_counter(example_session, "callgrind"),
+        runs=2,
+        timeout=LIMITS.timeout,
+    )
     contexts: dict[str, Context] = {}
 
     def context(function: str) -> Context:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from profilers.compare import compare
-from profilers.measure import MeasurementError, Meter
+from profilers.counter import CounterChoice, MeasurementError, prepare_counter
+from profilers.measure import Meter
 from sandbox.base import Session
 from tests.conftest import git_init, make, write_tree
 
@@ -61,14 +62,19 @@ def busy_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module", params=["local", pytest.param("docker", marks=pytest.mark.docker)])
 def meter(request: pytest.FixtureRequest, busy_repo: Path, cache_dir: Path) -> Iterator[Meter]:
     with make(request.param, cache_dir).prepare(busy_repo) as session:
-        yield Meter(session, "callgrind", runs=1)
+        yield Meter(session, prepare_counter(session, "callgrind"), runs=1)
+
+
+def again(meter: Meter, runs: int, counter: CounterChoice | None = None) -> Meter:
+    """Another meter on the same session, under the same counter unless another is given."""
+    return Meter(meter.session, counter or meter.choice, runs=runs)
 
 
 SPIN = ["test_busy.py::test_spin"]
 
 
 def test_callgrind_uses_client_requests_where_gcc_exists(meter: Meter) -> None:
-    assert (meter.counter, meter.impl_note) == ("callgrind", "")
+    assert (meter.counter, meter.impl, meter.choice.note) == ("callgrind", "client-requests", "")
 
 
 def test_the_same_function_measured_five_times_gives_identical_counts(meter: Meter) -> None:
@@ -90,21 +96,21 @@ def test_callers_names_the_tests_that_call_a_function(meter: Meter) -> None:
 @pytest.fixture(scope="module")
 def baseline(meter: Meter) -> list[int]:
     """busy.work measured under K=3 heap perturbations, shared by the comparisons below."""
-    measured = Meter(meter.session, "callgrind", runs=3).measure("busy.work", SPIN, variant(1000))
+    measured = again(meter, 3).measure("busy.work", SPIN, variant(1000))
     return [c.value for c in measured.counts]
 
 
 @pytest.mark.parametrize("removed", [0.01, 0.03, 0.10])
 def test_planted_gains_are_accepted(meter: Meter, baseline: list[int], removed: float) -> None:
-    runs = Meter(meter.session, "callgrind", runs=3)
+    runs = again(meter, 3)
     after = runs.measure("busy.work", SPIN, variant(round(1000 * (1 - removed))))
     verdict = compare(baseline, [c.value for c in after.counts])
     assert verdict.accepted, verdict.reason
 
 
 def test_identical_code_is_never_accepted(meter: Meter, baseline: list[int]) -> None:
-    again = Meter(meter.session, "callgrind", runs=3).measure("busy.work", SPIN)
-    verdict = compare(baseline, [c.value for c in again.counts])
+    same = again(meter, 3).measure("busy.work", SPIN)
+    verdict = compare(baseline, [c.value for c in same.counts])
     assert not verdict.accepted, verdict.reason
 
 
@@ -129,7 +135,7 @@ def test_a_crashing_test_under_valgrind_is_an_error(meter: Meter) -> None:
 
 
 def test_the_bytecode_counter_is_advisory_and_deterministic(meter: Meter) -> None:
-    bytecode = Meter(meter.session, "bytecode", runs=2)
+    bytecode = again(meter, 2, prepare_counter(meter.session, "bytecode"))
     counts = bytecode.measure("busy.work", SPIN).counts
     assert counts[0].advisory and counts[0].unit == "bytecodes"
     assert counts[0].value == counts[1].value > 1000
@@ -157,11 +163,12 @@ class NoValgrind:
 
 def test_missing_valgrind_is_said_plainly(meter: Meter) -> None:
     with pytest.raises(MeasurementError, match="callgrind counter cannot run here: valgrind"):
-        Meter(NoValgrind(meter.session), "callgrind")  # type: ignore[arg-type]
+        prepare_counter(NoValgrind(meter.session), "callgrind")  # type: ignore[arg-type]
 
 
 def test_auto_falls_back_to_bytecode_without_valgrind_or_perf(meter: Meter) -> None:
-    assert Meter(NoValgrind(meter.session), "auto").counter == "bytecode"  # type: ignore[arg-type]
+    choice = prepare_counter(NoValgrind(meter.session), "auto")  # type: ignore[arg-type]
+    assert (choice.name, choice.advisory) == ("bytecode", True)
 
 
 def test_the_perf_counter_counts_where_the_machine_has_one(meter: Meter) -> None:
@@ -169,5 +176,7 @@ def test_the_perf_counter_counts_where_the_machine_has_one(meter: Meter) -> None
 
     if (reason := probe()) is not None:
         pytest.skip(f"hardware counters are not available here: {reason}")
-    counts = Meter(meter.session, "perf", runs=2).measure("busy.work", SPIN).counts
+    counts = (
+        again(meter, 2, prepare_counter(meter.session, "perf")).measure("busy.work", SPIN).counts
+    )
     assert counts[0].unit == "instructions" and all(c.value > 10_000 for c in counts)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from profilers.measure import probe_files
+from profilers.probe import probe_files
 from profilers.suite import SuiteReport, run_suite
 from sandbox.base import Session
 from tests.conftest import git_init, make, write_tree
@@ -172,8 +172,10 @@ def test_a_patched_exit_function_is_caught(app: Session) -> None:
 
 
 def test_patching_the_probe_itself_is_caught(app: Session) -> None:
-    cheat = "import ratchet_probe\n\nratchet_probe.SuiteWatch.note = lambda self, report: None\n\n"
-    assert any("SuiteWatch.note" in t for t in suite(app, cheat + APP, PASS).tampered)
+    cheat = (
+        "import ratchet_probe.suite\n\nratchet_probe.suite.SuitePlugin.note = lambda s, r: None\n\n"
+    )
+    assert any("SuitePlugin.note" in t for t in suite(app, cheat + APP, PASS).tampered)
 
 
 def test_code_running_after_the_session_is_caught(app: Session) -> None:

@@ -10,7 +10,9 @@ from profilers import behaviour
 from profilers.behaviour import BehaviourResult
 from profilers.compare import compare_counts
 from profilers.counts import IncomparableCounts
-from profilers.measure import MeasurementError, Meter, probe_files
+from profilers.measure import MeasurementError, Meter
+from profilers.probe import probe_files
+from profilers.runs import tail
 from profilers.suite import SuiteReport, run_suite
 from sandbox.base import RunResult, Session
 
@@ -41,9 +43,9 @@ class Check:
     instructions: Instructions | None = None
 
 
-def tail(run: RunResult, lines: int = TAIL_LINES) -> str:
-    text = (run.stdout + run.stderr).rstrip().splitlines()
-    return "\n".join(text[-lines:])
+def evidence(run: RunResult) -> str:
+    """The end of what a run printed: the evidence behind a rejection."""
+    return tail(run, TAIL_LINES, sep="\n")
 
 
 def check_import(ctx: Context, change: Change) -> Check:
@@ -56,7 +58,7 @@ def check_import(ctx: Context, change: Change) -> Check:
     return Check(
         False,
         f"the module does not import with the candidate in it ({run.describe()}).",
-        tail(run),
+        evidence(run),
     )
 
 
@@ -68,14 +70,14 @@ def check_callers(ctx: Context, change: Change) -> Check:
     ]
     report, _ = _suite(ctx, change, wanted)
     if problem := _cut_short(report):
-        return Check(False, problem, tail(report.run), _tally(report, len(wanted)))
+        return Check(False, problem, evidence(report.run), _tally(report, len(wanted)))
     failed = sorted(set(wanted) - report.passed)
     if failed:
         return Check(
             False,
             f"{len(failed)} of the {len(wanted)} tests that call {change.target.function} "
             f"no longer pass, first {failed[0]} ({report.outcomes.get(failed[0], 'not run')}).",
-            tail(report.run),
+            evidence(report.run),
             _tally(report, len(wanted)),
         )
     return Check(True, tests=_tally(report, len(wanted)))
@@ -88,17 +90,17 @@ def check_suite(ctx: Context, change: Change) -> Check:
     report, digests = _suite(ctx, change, base.paths, digest=True)
     tally = _tally(report, len(base.passed))
     if problem := _cut_short(report):
-        return Check(False, problem, tail(report.run), tally)
+        return Check(False, problem, evidence(report.run), tally)
     if report.collected != base.suite.collected:
         return Check(
             False,
             f"pytest collected {report.collected} tests with the candidate and "
             f"{base.suite.collected} without: a rewrite must not change which tests run.",
-            tail(report.run),
+            evidence(report.run),
             tally,
         )
     if problem := _outcome_problem(base.suite, report):
-        return Check(False, problem, tail(report.run), tally)
+        return Check(False, problem, evidence(report.run), tally)
     if digests is not None and (problem := _written_tests(base, digests)):
         return Check(False, problem, "", tally)
     return Check(True, tests=tally)
@@ -212,7 +214,7 @@ def check_generated(ctx: Context, change: Change) -> Check:
 def _behaviour_check(result: BehaviourResult, what: str, *, generated: bool) -> Check:
     counts = {"generated" if generated else "replayed": result.replayed}
     if result.error:
-        return Check(False, result.error, tail(result.run), **counts)  # type: ignore[arg-type]
+        return Check(False, result.error, evidence(result.run), **counts)  # type: ignore[arg-type]
     if result.mismatches:
         first = result.mismatches[0]
         others = result.total_mismatches - 1

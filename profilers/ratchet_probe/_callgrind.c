@@ -1,7 +1,8 @@
-/* Callgrind client requests for Ratchet's probe: bracket exactly the measured region.
+/* ratchet_probe._callgrind: Callgrind client requests that bracket exactly the measured region.
  *
- * Built inside the sandbox (gcc + Python headers + valgrind/callgrind.h). Outside valgrind the
- * requests are a handful of no-op instructions, so importing this module is always safe.
+ * Built inside the sandbox by `python -m ratchet_probe build-ext` (gcc, Python headers,
+ * valgrind/callgrind.h). Outside valgrind the requests are a handful of no-op instructions, so
+ * importing this module is always safe.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -48,6 +49,7 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "ratchet_callgrind", NULL, -1, methods};
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "ratchet_probe._callgrind", NULL, -1, methods};
 
-PyMODINIT_FUNC PyInit_ratchet_callgrind(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__callgrind(void) { return PyModule_Create(&module); }

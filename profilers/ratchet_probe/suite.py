@@ -1,0 +1,64 @@
+"""Mode "suite": each test's outcome, the number collected, pytest's exit status, and what was
+patched in the test framework or the process between configuration and the end of the session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .plugin import tryfirst
+from .protocol import SuiteResult, write_result
+from .tamper import take_snapshot, tampered_since
+from .values import short_repr
+
+
+class SuitePlugin:
+    def __init__(self, output: str) -> None:
+        self.output = output
+        self.outcomes: dict[str, str] = {}
+        self.collected = 0
+        self.interrupted: str | None = None  # pytest.exit or KeyboardInterrupt ended the session
+        self.before = take_snapshot()
+
+    def note(self, report: Any) -> None:
+        nodeid, when = report.nodeid, report.when
+        xfail = hasattr(report, "wasxfail")
+        if when == "call":
+            if xfail:
+                outcome = "xfailed" if report.skipped else "xpassed" if report.passed else "failed"
+            else:
+                outcome = report.outcome
+            if self.outcomes.get(nodeid) != "error":
+                self.outcomes[nodeid] = outcome
+        elif report.failed:
+            self.outcomes[nodeid] = "error"
+        elif report.skipped and when == "setup":
+            self.outcomes[nodeid] = "xfailed" if xfail else "skipped"
+
+    def note_collection(self, report: Any) -> None:
+        if report.failed:
+            self.outcomes[report.nodeid or "<collection>"] = "error"
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        self.note(report)
+
+    def pytest_collectreport(self, report: Any) -> None:
+        self.note_collection(report)
+
+    def pytest_keyboard_interrupt(self, excinfo: Any) -> None:
+        """Called for KeyboardInterrupt and for pytest.exit (whatever return code it asks for)."""
+        self.interrupted = short_repr(excinfo.value)
+
+    def pytest_collection_finish(self, session: Any) -> None:
+        self.collected = len(session.items)
+
+    @tryfirst
+    def pytest_sessionfinish(self, session: Any, exitstatus: Any) -> None:
+        result = SuiteResult(
+            outcomes=self.outcomes,
+            collected=self.collected,
+            exitstatus=int(exitstatus),
+            finished=self.interrupted is None,
+            interrupted=self.interrupted,
+            tampered=tuple(tampered_since(self.before)),
+        )
+        write_result(self.output, "suite", result)
