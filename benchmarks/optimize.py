@@ -101,7 +101,7 @@ def main() -> None:
     whole = results["whole_run"]
     print(f"\nratchet optimize tasks/example (low budget, 2 functions): {whole['seconds']}s")
     for node, seconds in whole["by_node"].items():
-        print(f"  {node:<10} {seconds:>7.1f}s  (summed over parallel runs)")
+        print(f"  {node:<14} {seconds:>7.1f}s  (summed over parallel runs)")
     for function, status in whole["functions"]:
         print(f"  {function}: {status}")
 

@@ -1,17 +1,26 @@
-"""The optimize run's pure parts: choosing targets, writing files, rendering the report."""
+"""The optimize run's pure parts: choosing targets, writing files, rendering the report, and the
+graph's nodes as plain functions of the state."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from langgraph.runtime import ExecutionInfo, Runtime
 
 from agent.gate import Verdict
 from agent.gate.verdict import Instructions, SuiteTally
-from agent.llm import Tier, Usage
-from agent.optimize import ApplyError, RunReport, render_markdown, render_text
+from agent.llm import LLMUnavailable, Tier, Usage
+from agent.optimize import ApplyError, OptimizeOptions, RunReport, render_markdown, render_text
+from agent.optimize import graph as graph_module
 from agent.optimize.apply import write_files
-from agent.optimize.state import Judged, Proposed, Result
+from agent.optimize.graph import build_graph, timed
+from agent.optimize.nodes import LLM_RETRY, decide, next_target, propose
+from agent.optimize.proposers import RulesProposer
+from agent.optimize.state import Judged, Plan, Proposed, Result, add_seconds, merge_round
 from agent.optimize.targets import (
     TargetError,
     changed_lines,
@@ -20,6 +29,8 @@ from agent.optimize.targets import (
     from_hotspots,
     from_names,
 )
+from agent.optimize.tools import Tools
+from profilers.compare import compare
 from profilers.hotspots import Hotspot
 from tests.conftest import git_init, write_tree
 
@@ -151,4 +162,102 @@ def test_the_large_context_adds_the_signatures_of_what_the_function_calls() -> N
     assert (medium.callees, medium.arguments) == (
         (),
         ("xs: list[int]", "3 calls recorded while the tests ran"),
+    )
+
+
+# The graph's seams: the nodes are plain functions of the state and LangGraph's runtime, whose
+# context is the run's frozen tools; these never reach the sandbox or the meter.
+
+LOW = Tier("low", None, 0, 1, "small")
+MID = Tier("mid", "small-model", 2, 2, "small")
+PLAN = Plan("pkg.f", "pkg.py", "named with --function")
+
+
+def runtime(tier: Tier = LOW, proposer: Any = None, clock: float = 10.0, attempt: int = 1) -> Any:
+    unused: Any = None
+    tools = Tools(unused, unused, OptimizeOptions(), tier, proposer or RulesProposer(),
+                  clock=lambda: clock)  # fmt: skip
+    return Runtime(context=tools, execution_info=ExecutionInfo("", "", "", node_attempt=attempt))
+
+
+def judged(origin: str, before: int, after: int) -> Judged:
+    comparison = compare([before] * 3, [after] * 3)
+    status = "accepted" if comparison.accepted else "rejected"
+    counts = Instructions("callgrind", "instructions", (before,), (after,), comparison)
+    verdict = Verdict("pkg.f", status, "efficiency", "", instructions=counts)
+    return Judged(Proposed(origin, "..."), verdict)
+
+
+def round_state(*verdicts: Judged, **extra: Any) -> Any:
+    return {"plans": [PLAN], "current": 0, "round": 1, "history": [], "judged": list(verdicts),
+            "tokens_at_enter": 0, "proposed_at": 4.0, **extra}  # fmt: skip
+
+
+def test_the_graph_runs_the_nodes_its_diagram_draws() -> None:
+    nodes = list(build_graph().get_graph().nodes)[1:-1]
+    assert nodes == ["run_suite", "profile", "select_targets", "take_baseline", "propose", "gate",
+                     "decide", "next_target"]  # fmt: skip
+    assert all(f"-> {node}" in (graph_module.__doc__ or "") for node in nodes)
+
+
+def test_decide_keeps_the_best_accepted_candidate_and_counts_the_gating_time() -> None:
+    state = round_state(judged("slower", 100, 120), judged("a", 100, 50), judged("b", 100, 10))
+    update = decide(state, runtime=runtime(clock=10.0))
+    (result,) = update["results"]
+    assert (result.status, result.best and result.best.proposed.origin, result.candidates) == (
+        "accepted",
+        "b",
+        3,
+    )
+    assert (update["gate_wall"], update["proposed_at"], update["history"]) == (6.0, None, [])
+
+
+def test_decide_refines_while_the_llm_has_rounds_left() -> None:
+    state = round_state(judged("slower", 100, 120))
+    update = decide(state, runtime=runtime(MID))
+    assert (update["refining"], update["round"], len(update["history"])) == (True, 2, 1)
+
+
+def test_decide_says_why_a_target_got_no_candidate() -> None:
+    stopped = round_state(stopped="the LLM budget of 1 calls is spent", proposed_at=None)
+    update = decide(stopped, runtime=runtime(MID))
+    assert update["results"][0].reason == "stopped: the LLM budget of 1 calls is spent"
+    assert "gate_wall" not in update  # nothing was gated this round
+
+
+class Unavailable:
+    name = "llm"
+
+    def propose(self, *args: Any) -> list[Any]:
+        raise LLMUnavailable("the LLM endpoint kept timing out; try again later.")
+
+
+def test_an_unavailable_llm_is_retried_once_then_stops_the_run() -> None:
+    # the small context reads neither the target nor its recording
+    context = SimpleNamespace(baseline=SimpleNamespace(target=None, recording=None))
+    state: Any = {"plans": [PLAN], "current": 0, "round": 1, "history": [],
+                  "baselines": {"pkg.f": context}}  # fmt: skip
+    with pytest.raises(LLMUnavailable):  # the first attempt: LLM_RETRY runs the round again
+        propose(state, runtime=runtime(MID, Unavailable(), attempt=1))
+    last = propose(state, runtime=runtime(MID, Unavailable(), attempt=LLM_RETRY.max_attempts))
+    assert last == {
+        "proposals": [],
+        "stopped": "the LLM endpoint kept timing out; try again later.",
+    }
+
+
+def test_timed_nodes_return_their_wall_time_and_the_times_add_up() -> None:
+    ticks = iter([1.0, 3.5])
+    tools = runtime().context
+    timed_runtime = Runtime(context=dataclasses.replace(tools, clock=lambda: next(ticks)))
+    update = timed(next_target)({"current": 0}, runtime=timed_runtime)
+    assert update == {"current": 1, "round": 0, "proposals": [], "seconds": {"next_target": 2.5}}
+    assert add_seconds({"gate": 1.0}, {"gate": 2.0, "decide": 0.5}) == {"gate": 3.0, "decide": 0.5}
+
+
+def test_a_round_gathers_the_parallel_verdicts_and_the_next_one_starts_empty() -> None:
+    first, second = judged("a", 100, 50), judged("b", 100, 10)
+    assert (merge_round([first], [second]), merge_round([first, second], None)) == (
+        [first, second],
+        [],
     )

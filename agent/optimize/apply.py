@@ -17,7 +17,7 @@ from pathlib import Path
 from agent.gate import Target
 from agent.rewrite import Rejected, replace_function
 from agent.rules.proposer import propose as propose_rules
-from profilers.measure import plugins_off, probe_files
+from profilers.measure import probe_files
 from profilers.suite import SuiteReport, run_suite
 from sandbox.base import Session
 
@@ -66,7 +66,7 @@ def check_combined(
 ) -> None:
     """The whole suite once more with every rewrite in place: exactly the same tests pass."""
     with session.workspace({**files, **probe_files()}) as ws:
-        report = run_suite(ws, paths, extra_args=plugins_off(session.repo.root, session.repo.files))
+        report = run_suite(ws, paths, extra_args=session.repo.layout.plugins_off)
     if report.passed != suite.passed or not report.finished:
         lost = sorted(suite.passed - report.passed)
         raise ApplyError(

@@ -1,15 +1,16 @@
-"""The optimize graph's nodes: plain functions of (runtime, state) that return state updates.
+"""The optimize graph's nodes, in the order they run (agent/optimize/graph.py draws the flow).
 
-baseline -> select -> enter -> propose -> gate (one per candidate, in parallel) -> decide
-                       ^                    ^                                       |
-                       |                    +------------- refine ------------------+
-                       +------------------- next <------------- done ---------------+
+Each node is a plain function of the state and LangGraph's `Runtime`, whose `context` is the
+run's frozen `Tools`; it returns what it learned as a state update and writes nowhere else.
 """
 
 from __future__ import annotations
 
 import logging
 from typing import Any
+
+from langgraph.runtime import Runtime
+from langgraph.types import RetryPolicy
 
 from agent.gate import (
     Context,
@@ -19,97 +20,92 @@ from agent.gate import (
     check_change,
     find_target,
     module_change,
-    take_baseline,
 )
+from agent.gate import take_baseline as gate_baseline
 from agent.gate.baseline import run_baseline_suite
-from agent.llm import BudgetExhausted, LLMError, LLMUnavailable
+from agent.llm import BudgetExhausted, LLMError, LLMUnavailable, Tier
 from agent.profiling import ProfileOptions, hotspots, sources_of
-from profilers.measure import MeasurementError, collection_paths
+from profilers.hotspots import Hotspot
+from profilers.measure import Callers, MeasurementError
+from profilers.suite import SuiteReport
 
 from . import targets
 from .context import build_context
 from .proposers import Failed
-from .runtime import Runtime
-from .state import Judged, OptimizeState, Plan, Proposed, Result
+from .state import GateTask, Judged, OptimizeState, Plan, Proposed, Result, Status
+from .tools import OptimizeOptions, Tools
 
 log = logging.getLogger(__name__)
 Update = dict[str, Any]
+
+# Each LLM request already gets the client's retries with backoff. When an endpoint stays
+# unavailable through them, the whole proposal round runs once more after a pause; if that fails
+# too, `propose` stops the run with the client's message (and the results so far).
+LLM_RETRY = RetryPolicy(max_attempts=2, initial_interval=2.0, retry_on=LLMUnavailable)
 
 
 class OptimizeError(Exception):
     """The run cannot go on (the baseline fails, no target can be found); says what to do."""
 
 
-def baseline(rt: Runtime, state: OptimizeState) -> Update:
-    paths = tuple(collection_paths(rt.root, rt.session.repo.files))
-    suite = run_baseline_suite(rt.session, paths, rt.options.gate.timeout)
-    failing = sorted(suite.failed)
-    if not suite.finished or failing:
-        what = (
-            f"{len(failing)} test(s) fail, first {failing[0]}" if failing else "it did not finish"
-        )
-        raise OptimizeError(
-            f"the repository's own test suite does not pass before any change ({what}); "
-            f"optimizing needs a green baseline: run `ratchet debug {rt.root}` to find the fault."
-        )
-    rt.suite = suite
+def run_suite(state: OptimizeState, *, runtime: Runtime[Tools]) -> Update:
+    """The unchanged repo's whole suite, once: its passing set is the contract."""
+    tools = runtime.context
+    collect = tools.session.repo.layout.collect
+    suite = run_baseline_suite(tools.session, collect, tools.options.gate.timeout)
+    _require_green(suite, tools)
     count = len(suite.passed)
-    rt.progress(f"baseline: {count} test{'s' if count != 1 else ''} pass")
-    return {}
+    tools.progress(f"baseline: {count} test{'s' if count != 1 else ''} pass")
+    return {"suite": suite}
 
 
-def select(rt: Runtime, state: OptimizeState) -> Update:
+def _require_green(suite: SuiteReport, tools: Tools) -> None:
+    failing = sorted(suite.failed)
+    if suite.finished and not failing:
+        return
+    what = f"{len(failing)} test(s) fail, first {failing[0]}" if failing else "it did not finish"
+    raise OptimizeError(
+        f"the repository's own test suite does not pass before any change ({what}); "
+        f"optimizing needs a green baseline: run `ratchet debug {tools.root}` to find the fault."
+    )
+
+
+def profile(state: OptimizeState, *, runtime: Runtime[Tools]) -> Update:
+    """py-spy over the suite: the repo's functions ranked by their share of the samples."""
+    tools = runtime.context
+    tools.progress("profiling the test suite with py-spy to find the hot functions")
+    _, _, ranked = hotspots(tools.session, ProfileOptions())
+    return {"hotspots": ranked}
+
+
+def select_targets(state: OptimizeState, *, runtime: Runtime[Tools]) -> Update:
     """The targets: what the user named, else the hottest functions; only those tests call."""
-    options = rt.options
-    sources = sources_of(rt.session)
-    try:
-        plans = _requested(rt, sources)
-    except targets.TargetError as exc:
-        raise OptimizeError(str(exc)) from exc
-    if not plans:
-        rt.progress("no function to work on")
+    tools = runtime.context
+    options = tools.options
+    wanted = _wanted(tools, sources_of(tools.session), state.get("hotspots", []))
+    if not wanted:
+        tools.progress("no function to work on")
         return {"plans": [], "skipped": []}
-    try:
-        found = rt.meter.callers(
-            [p.function for p in plans], collection_paths(rt.root, rt.session.repo.files)
-        )
-    except MeasurementError as exc:
-        raise OptimizeError(str(exc)) from exc
-    rt.callers.update(found)
-    passed = rt.suite.passed if rt.suite else frozenset()
-    tested = [p for p in plans if any(t in passed for t in _calling(found[p.function]))]
-    untested = [
-        Result(
-            p.function,
-            p.file,
-            "skipped",
-            "no passing test calls it, so no rewrite of it could be proven",
-        )
-        for p in plans
-        if p not in tested
-    ]
+    callers = _callers(tools, wanted)
+    suite = state.get("suite")
+    passed = suite.passed if suite else frozenset()
+    tested = [p for p in wanted if not passed.isdisjoint(_calling(callers[p.function]))]
+    untested = [_untested(p) for p in wanted if p not in tested]
     limit = len(tested) if (options.functions or options.file) else options.max_functions
     chosen = tested[:limit]
     for plan in chosen:
-        rt.progress(f"target: {plan.function} ({plan.why})")
-    return {"plans": chosen, "skipped": untested, "current": 0}
+        tools.progress(f"target: {plan.function} ({plan.why})")
+    return {"plans": chosen, "skipped": untested, "current": 0, "callers": callers}
 
 
-def _calling(callers: Any) -> tuple[str, ...]:
-    return (*callers.tests, *callers.benchmarks)
-
-
-def _requested(rt: Runtime, sources: dict[str, str]) -> list[Plan]:
-    options = rt.options
-    if options.functions:
-        return targets.from_names(options.functions, sources)
-    if options.file:
-        return targets.from_line(options.file, options.line, sources)
-    if options.changed:
-        changes = targets.changed_lines(rt.root, options.base)
-        return targets.from_changes(changes, sources, options.base)
-    rt.progress("profiling the test suite with py-spy to find the hot functions")
-    _, _, ranked = hotspots(rt.session, ProfileOptions())
+def _wanted(tools: Tools, sources: dict[str, str], ranked: list[Hotspot]) -> list[Plan]:
+    """What the user named, else the hottest functions (with --all, every other one after)."""
+    options = tools.options
+    try:
+        if options.named:
+            return _named(options, tools, sources)
+    except targets.TargetError as exc:
+        raise OptimizeError(str(exc)) from exc
     hot = targets.from_hotspots(ranked)
     if options.every:
         named = {p.function for p in hot}
@@ -117,55 +113,87 @@ def _requested(rt: Runtime, sources: dict[str, str]) -> list[Plan]:
     return hot[: max(options.max_functions * 3, options.max_functions)]
 
 
-def enter(rt: Runtime, state: OptimizeState) -> Update:
-    """Take the current target's baseline: recorded calls and instruction counts."""
+def _named(options: OptimizeOptions, tools: Tools, sources: dict[str, str]) -> list[Plan]:
+    if options.functions:
+        return targets.from_names(options.functions, sources)
+    if options.file:
+        return targets.from_line(options.file, options.line, sources)
+    changes = targets.changed_lines(tools.root, options.base)
+    return targets.from_changes(changes, sources, options.base)
+
+
+def _callers(tools: Tools, plans: list[Plan]) -> dict[str, Callers]:
+    collect = tools.session.repo.layout.collect
+    try:
+        return tools.meter.callers([p.function for p in plans], collect)
+    except MeasurementError as exc:
+        raise OptimizeError(str(exc)) from exc
+
+
+def _calling(callers: Callers) -> tuple[str, ...]:
+    return (*callers.tests, *callers.benchmarks)
+
+
+def _untested(plan: Plan) -> Result:
+    why = "no passing test calls it, so no rewrite of it could be proven"
+    return Result(plan.function, plan.file, "skipped", why)
+
+
+def take_baseline(state: OptimizeState, *, runtime: Runtime[Tools]) -> Update:
+    """The current target's baseline: recorded calls and instruction counts."""
+    tools = runtime.context
     plan = state["plans"][state["current"]]
-    rt.tokens_at_enter = rt.usage().tokens
-    rt.progress(
+    entered = {"tokens_at_enter": tools.usage().tokens}
+    tools.progress(
         f"[{state['current'] + 1}/{len(state['plans'])}] {plan.function}: taking its baseline"
     )
     try:
-        target = find_target(rt.root, rt.session.repo.files, plan.function)
-        rt.contexts[plan.function] = Context(
-            rt.session,
-            rt.meter,
-            take_baseline(
-                rt.session,
-                rt.meter,
-                target,
-                rt.options.gate,
-                suite=rt.suite,
-                callers=rt.callers.get(plan.function),
-            ),
-            rt.options.gate,
-        )
+        context = _baseline_context(tools, plan.function, state)
     except GateError as exc:
-        return {"results": [Result(plan.function, plan.file, "error", str(exc))], "round": 0}
-    return {"round": 1, "history": [], "judged": None}
+        return {**entered, "results": [Result(plan.function, plan.file, "error", str(exc))],
+                "round": 0}  # fmt: skip
+    return {**entered, "baselines": {plan.function: context}, "round": 1, "history": [],
+            "judged": None}  # fmt: skip
 
 
-def propose(rt: Runtime, state: OptimizeState) -> Update:
+def _baseline_context(tools: Tools, function: str, state: OptimizeState) -> Context:
+    session, meter, options = tools.session, tools.meter, tools.options.gate
+    target = find_target(tools.root, session.repo.files, function)
+    callers = state.get("callers", {}).get(function)
+    taken = gate_baseline(
+        session, meter, target, options, suite=state.get("suite"), callers=callers
+    )
+    return Context(session, meter, taken, options)
+
+
+def propose(state: OptimizeState, *, runtime: Runtime[Tools]) -> Update:
+    """This round's candidates for the current target, from the rules or the LLM."""
+    tools = runtime.context
     plan = state["plans"][state["current"]]
-    ctx = rt.contexts[plan.function]
-    context = build_context(ctx.baseline.target, ctx.baseline.recording, rt.tier.context)
+    baseline = state["baselines"][plan.function].baseline
+    context = build_context(baseline.target, baseline.recording, tools.tier.context)
     try:
-        found = rt.proposer.propose(ctx.baseline.target, state["round"], state["history"], context)
+        found = tools.proposer.propose(baseline.target, state["round"], state["history"], context)
     except BudgetExhausted as exc:
         return {"proposals": [], "stopped": str(exc)}
     except LLMUnavailable as exc:
-        if rt.note_unavailable(plan.function, state["round"]) < 2:
-            raise  # the node's retry policy (agent/graph.py) runs the round once more
+        if not _last_attempt(runtime):
+            raise  # LLM_RETRY runs the round once more
         return {"proposals": [], "stopped": str(exc)}
     except LLMError as exc:  # a refusal: the key, the model or the URL is wrong
         raise OptimizeError(str(exc)) from exc
     proposals = [p for p in found if isinstance(p, Proposed)]
     failed = [_failed_reply(plan, f) for f in found if isinstance(f, Failed)]
-    rt.progress(
+    tools.progress(
         f"{plan.function}: round {state['round']}: {len(proposals)} candidate(s) from "
-        f"{rt.proposer.name}" + (f", {len(failed)} unreadable repl(ies)" if failed else "")
+        f"{tools.proposer.name}" + (f", {len(failed)} unreadable repl(ies)" if failed else "")
     )
-    rt.proposals_out()
-    return {"proposals": proposals, "judged": failed}
+    return {"proposals": proposals, "judged": failed, "proposed_at": tools.clock()}
+
+
+def _last_attempt(runtime: Runtime[Tools]) -> bool:
+    info = runtime.execution_info
+    return info is None or info.node_attempt >= LLM_RETRY.max_attempts
 
 
 def _failed_reply(plan: Plan, failed: Failed) -> Judged:
@@ -173,46 +201,70 @@ def _failed_reply(plan: Plan, failed: Failed) -> Judged:
     return Judged(Proposed(failed.origin, ""), verdict)
 
 
-def gate(rt: Runtime, payload: dict[str, Any]) -> Update:
+def gate(task: GateTask, *, runtime: Runtime[Tools]) -> Update:
     """One candidate through the gate (many of these run in parallel, one per candidate)."""
-    proposed: Proposed = payload["proposed"]
-    ctx: Context = rt.contexts[payload["function"]]
+    tools = runtime.context
+    proposed, ctx = task.proposed, task.context
     target = ctx.baseline.target
     if proposed.whole_module:
         verdict = check_change(ctx, module_change(target, proposed.text, proposed.patch))
     else:
         verdict = check_candidate(ctx, proposed.text)
-    rt.count_gated()
     gain = verdict.instructions.gain if verdict.instructions else None
     shown = f" ({gain:.1%} fewer instructions)" if verdict.accepted and gain is not None else ""
-    rt.progress(f"{target.function}: {proposed.origin}: {verdict.status} at {verdict.step}{shown}")
-    return {"judged": [Judged(proposed, verdict)]}
+    tools.progress(
+        f"{target.function}: {proposed.origin}: {verdict.status} at {verdict.step}{shown}"
+    )
+    return {"judged": [Judged(proposed, verdict)], "gated": 1}
 
 
-def decide(rt: Runtime, state: OptimizeState) -> Update:
+def decide(state: OptimizeState, *, runtime: Runtime[Tools]) -> Update:
     """Keep the best accepted candidate; else refine while rounds and budget last."""
-    rt.proposals_judged()
-    plan = state["plans"][state["current"]]
+    tools = runtime.context
+    waited = _gate_wall(tools.clock(), state.get("proposed_at"))
     history = [*state["history"], *state.get("judged", [])]
+    if _refine(tools.tier, state, history):
+        return {**waited, "round": state["round"] + 1, "history": history, "judged": None,
+                "refining": True}  # fmt: skip
+    return {**waited, "results": [_result(tools, state, history)], "history": [],
+            "judged": None, "refining": False}  # fmt: skip
+
+
+def _gate_wall(now: float, proposed_at: float | None) -> Update:
+    """The wall time this round's candidates spent in the gate, counted once."""
+    return {} if proposed_at is None else {"gate_wall": now - proposed_at, "proposed_at": None}
+
+
+def _refine(tier: Tier, state: OptimizeState, history: list[Judged]) -> bool:
+    if any(j.verdict.accepted for j in history):
+        return False
+    return state["round"] < tier.rounds and tier.uses_llm and not state.get("stopped")
+
+
+def _result(tools: Tools, state: OptimizeState, history: list[Judged]) -> Result:
+    plan = state["plans"][state["current"]]
+    status, reason, best = _outcome(tools.tier, state.get("stopped"), history)
+    gated = sum(1 for j in history if j.verdict.step != "reply")
+    tokens = tools.usage().tokens - state.get("tokens_at_enter", 0)
+    return Result(plan.function, plan.file, status, reason, best, gated, state["round"], tokens,
+                  tuple(history))  # fmt: skip
+
+
+def _outcome(
+    tier: Tier, stopped: str | None, history: list[Judged]
+) -> tuple[Status, str, Judged | None]:
+    """The status, the reason and the candidate shown for a target whose rounds are over."""
     accepted = [j for j in history if j.verdict.accepted]
-    gated = [j for j in history if j.verdict.step != "reply"]
     if accepted:
         best = max(accepted, key=_gain)
-        gain = _gain(best)
-        reason = f"{best.proposed.origin}: {gain:.1%} fewer instructions; {best.verdict.reason}"
-        return _finish(rt, plan, "accepted", reason, best, history, state, len(gated))
-    if state["round"] < rt.tier.rounds and rt.tier.uses_llm and not state.get("stopped"):
-        return {"round": state["round"] + 1, "history": history, "judged": None, "refining": True}
+        reason = f"{best.proposed.origin}: {_gain(best):.1%} fewer instructions; "
+        return "accepted", reason + best.verdict.reason, best
     if not history:
-        reason = "no rule applies to it" if not rt.tier.uses_llm else "no candidate was proposed"
-        if state.get("stopped"):
-            reason = f"stopped: {state['stopped']}"
-        return _finish(rt, plan, "rejected", reason, None, history, state, 0)
+        reason = "no rule applies to it" if not tier.uses_llm else "no candidate was proposed"
+        return "rejected", f"stopped: {stopped}" if stopped else reason, None
     last = history[-1]
-    reason = (
-        f"{len(history)} candidate(s) rejected; last at {last.verdict.step}: {last.verdict.reason}"
-    )
-    return _finish(rt, plan, "rejected", reason, last, history, state, len(gated))
+    reason = f"{len(history)} candidate(s) rejected; last at {last.verdict.step}: "
+    return "rejected", reason + last.verdict.reason, last
 
 
 def _gain(judged: Judged) -> float:
@@ -220,30 +272,6 @@ def _gain(judged: Judged) -> float:
     return (counts.gain or 0.0) if counts is not None else 0.0
 
 
-def _finish(
-    rt: Runtime,
-    plan: Plan,
-    status: Any,
-    reason: str,
-    best: Judged | None,
-    history: list[Judged],
-    state: OptimizeState,
-    gated: int,
-) -> Update:
-    tokens = rt.usage().tokens - rt.tokens_at_enter
-    result = Result(
-        plan.function,
-        plan.file,
-        status,
-        reason,
-        best,
-        gated,
-        state["round"],
-        tokens,
-        tuple(history),
-    )
-    return {"results": [result], "history": [], "judged": None, "refining": False}
-
-
-def advance(rt: Runtime, state: OptimizeState) -> Update:
+def next_target(state: OptimizeState, *, runtime: Runtime[Tools]) -> Update:
+    """On to the next target: its rounds start afresh."""
     return {"current": state["current"] + 1, "round": 0, "proposals": []}

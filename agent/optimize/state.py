@@ -1,17 +1,24 @@
-"""What flows through the optimize graph.
+"""What flows through the optimize graph (agent/optimize/graph.py draws the flow).
 
-`OptimizeState` is the graph's state: plain values that nodes read and update. The heavy,
-long-lived things (the sandbox session, the meter, each target's baseline, the LLM client) live
-in `Runtime` (agent/optimize/runtime.py) and are passed to the nodes when the graph is built.
+`OptimizeState` holds everything the run learns: the suite's outcomes, the hot functions, who
+calls them, each target's baseline, the verdicts, the results, and the run's own counts and
+timings. Nodes read it and return what they learned as updates; the fields that several nodes
+(or parallel gate runs) add to have reducers. What stays outside is the frozen `Tools` of the
+run (agent/optimize/tools.py). The graph has no checkpointer, so the state may hold any Python
+object, including each target's gate `Context`.
 """
 
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, TypedDict
 
-from agent.gate import Verdict
+from agent.gate import Context, Verdict
+from profilers.hotspots import Hotspot
+from profilers.measure import Callers
+from profilers.suite import SuiteReport
 
 Status = Literal["accepted", "rejected", "skipped", "error"]
 
@@ -60,25 +67,58 @@ class Result:
     attempts: tuple[Judged, ...] = field(default=())
 
 
-def _merge_round(current: list[Judged], update: list[Judged] | None) -> list[Judged]:
+@dataclass(frozen=True)
+class GateTask:
+    """What one parallel gate run gets (a Send's payload): a candidate and its target's baseline."""
+
+    proposed: Proposed
+    context: Context
+
+
+def merge_round(current: list[Judged], update: list[Judged] | None) -> list[Judged]:
     """Verdicts of one round gather from the parallel gate runs; None starts a new round."""
     return [] if update is None else [*current, *update]
 
 
+def add_seconds(current: Mapping[str, float], update: Mapping[str, float]) -> dict[str, float]:
+    """Wall time per node, summed over every run of the node (parallel gate runs included)."""
+    return {node: current.get(node, 0.0) + update.get(node, 0.0) for node in {*current, *update}}
+
+
+def merge(current: Mapping[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
+    return {**current, **update}
+
+
 class OptimizeState(TypedDict, total=False):
+    # learned once, before any target
+    suite: SuiteReport | None  # the unchanged repo's whole suite: its passing set is the contract
+    hotspots: list[Hotspot]  # py-spy's ranking, when the user named no function
+    callers: dict[str, Callers]  # which tests call each function asked for
     plans: list[Plan]  # targets, in the order they are worked on
     skipped: list[Result]  # targets dropped while selecting (no test calls them, ...)
+    baselines: Annotated[dict[str, Context], merge]  # each target's gate context, by function
+    # the current target
     current: int  # index into plans
     round: int  # refinement round of the current target, from 1
+    tokens_at_enter: int  # LLM tokens spent before the current target's baseline
     proposals: list[Proposed]  # this round's candidates
-    judged: Annotated[list[Judged], _merge_round]  # this round's verdicts
+    proposed_at: float | None  # when this round's candidates went to the gate
+    judged: Annotated[list[Judged], merge_round]  # this round's verdicts
     history: list[Judged]  # every verdict for the current target so far
     refining: bool  # decide chose another round for the current target
+    # the run
     results: Annotated[list[Result], operator.add]
     stopped: str | None  # why the run stopped early (a budget ran out), if it did
     notes: Annotated[list[str], operator.add]  # said once at the end, e.g. how to enable LLMs
+    gated: Annotated[int, operator.add]  # candidates that went through the gate
+    gate_wall: Annotated[float, operator.add]  # wall time from proposing to deciding, all rounds
+    seconds: Annotated[dict[str, float], add_seconds]  # wall time per node
 
 
 def empty_state() -> dict[str, Any]:
-    return {"plans": [], "skipped": [], "current": 0, "round": 0, "proposals": [], "judged": None,
-            "history": [], "refining": False, "results": [], "stopped": None, "notes": []}  # fmt: skip
+    """The input of a run: every field at its start (`judged` None: no round yet)."""
+    return {"suite": None, "hotspots": [], "callers": {}, "plans": [],
+            "skipped": [], "baselines": {}, "current": 0, "round": 0, "tokens_at_enter": 0,
+            "proposals": [], "proposed_at": None, "judged": None, "history": [],
+            "refining": False, "results": [], "stopped": None, "notes": [], "gated": 0,
+            "gate_wall": 0.0, "seconds": {}}  # fmt: skip
