@@ -1,101 +1,55 @@
 """The `ratchet` command line: argv, environment, files and exit codes live here and nowhere else.
 
-Results go to stdout in the chosen --format; progress and logs go to stderr.
+Each command checks its usage first, resolves its Settings once (agent/config.py), builds its
+option objects from them (agent/options.py), and only then starts a sandbox; its result goes to
+stdout through agent.output.emit in the chosen --format, progress and logs to stderr.
 Exit codes: 0 done, 1 findings (or the command under test failed), 2 usage, configuration or
 environment error, 130 interrupted.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import click
 
 import sandbox
-from profilers.compare import DEFAULT_MIN_GAIN
 from profilers.measure import MeasurementError
 from profilers.pyspy import ProfilingError
-from sandbox.base import Session
 
 from . import __version__, doctor
-from .config import ConfigError, Settings, resolve
+from .command import (
+    Exit,
+    candidate_text,
+    checked_repo,
+    configure_logging,
+    explained,
+    prepared,
+    progress_lines,
+    settings_for,
+    terminate,
+    writable,
+)
+from .flags import (
+    FLAGGED,
+    GATE_KNOBS,
+    OPTIMIZE_KNOBS,
+    PROFILE_KNOBS,
+    SANDBOX_KNOBS,
+    format_option,
+    knobs,
+    path_argument,
+)
+from .output import emit, render
+from .sandbox_commands import sandbox_group
 
 log = logging.getLogger("ratchet")
 EXAMPLE = "tasks/example"
-
-
-class Exit(click.ClickException):
-    """An error with a one-sentence message and exit code 2."""
-
-    exit_code = 2
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"ratchet: error: {self.format_message()}", err=True)
-
-
-def _logging(verbose: int) -> None:
-    level = logging.DEBUG if verbose else logging.INFO
-    if sys.stderr.isatty():
-        from rich.logging import RichHandler
-
-        handler: logging.Handler = RichHandler(show_path=False, show_time=False)
-    else:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("ratchet: %(message)s"))
-    for name in ("ratchet", "agent", "sandbox", "profilers"):
-        logger = logging.getLogger(name)
-        logger.handlers[:] = [handler]
-        logger.setLevel(level)
-        logger.propagate = False
-
-
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt  # so every `with` block removes its containers and copies
-
-
-@contextlib.contextmanager
-def prepared(settings: Settings, path: Path) -> Iterator[Session]:
-    """The repo prepared in the configured sandbox, closed on the way out."""
-    name, why = sandbox.choose(settings.sandbox, settings.base_image)
-    log.info("using the %s sandbox: %s", name, why)
-    box = sandbox.make_sandbox(name, settings.cache_dir, settings.limits(), settings.base_image)
-    with box.prepare(path) as session:
-        yield session
-
-
-@contextlib.contextmanager
-def progress_lines() -> Iterator[Callable[[str], None]]:
-    """Progress of a long run: on a terminal, each event printed above a live status line that
-    shows the latest; elsewhere (CI, pipes), plain log lines."""
-    if not sys.stderr.isatty():
-        yield log.info
-        return
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    with console.status("starting", spinner="dots") as status:
-
-        def report(message: str) -> None:
-            console.print(f"[dim]ratchet:[/dim] {message}", highlight=False)
-            status.update(message)
-
-        yield report
-
-
-def settings_for(repo: Path | None, **flags: Any) -> Settings:
-    try:
-        return resolve(repo if repo and repo.is_dir() else None, os.environ, flags)
-    except ConfigError as exc:
-        raise Exit(str(exc)) from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -116,110 +70,60 @@ def cli(verbose: int) -> None:
       ratchet optimize tasks/example      find, prove and show faster rewrites of the example
       ratchet verify PATH --function F --candidate FILE
                                           prove (or refute) one rewrite of function F
+      ratchet config PATH                 every setting in effect, and where it came from
+
+    An option whose help says `config: KEY` can also be set as KEY under [tool.ratchet] in the
+    target's pyproject.toml (min_gain = 0.01) or as RATCHET_<KEY> in the environment
+    (RATCHET_MIN_GAIN=0.01); the environment wins over pyproject.toml, a flag over both.
     """
-    _logging(verbose)
-    signal.signal(signal.SIGTERM, _terminate)
+    configure_logging(verbose)
+    signal.signal(signal.SIGTERM, terminate)
 
 
-FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format for stdout.",
-)
-SANDBOX = click.option(
-    "--sandbox",
-    type=click.Choice(sandbox.NAMES),
-    default=None,
-    help="Where code runs: docker, local, or auto (Docker when an engine and a base image are "
-    "ready, else local). [default: auto]",
-)
-BASE_IMAGE = click.option(
-    "--base-image",
-    default=None,
-    help="Docker base image. [default: ratchet-base:bookworm, else python:<ver>-slim]",
-)
+@cli.command("config")
+@path_argument()
+@knobs(*FLAGGED)
+@format_option("text")
+def config_command(path: Path, fmt: str, **flags: Any) -> None:
+    """Show every setting for PATH, its value, and where it came from.
 
-COUNTER = click.option(
-    "--counter",
-    type=click.Choice(["auto", "callgrind", "perf", "bytecode"]),
-    default="auto",
-    show_default=True,
-    help="Instruction counter: callgrind (exact), perf (hardware), bytecode (advisory).",
-)
-MIN_GAIN = click.option(
-    "--min-gain",
-    type=click.FloatRange(0, 1, max_open=True),
-    default=DEFAULT_MIN_GAIN,
-    show_default=True,
-    help="Smallest median instruction gain accepted, as a fraction (0.005 = 0.5%). The gate "
-    "also demands every candidate run below every baseline run, and a gain of at least three "
-    "times the spread between identical runs.",
-)
-RUNS = click.option(
-    "--runs",
-    type=click.IntRange(2, 20),
-    default=3,
-    show_default=True,
-    help="Measured runs of each side (K).",
-)
+    The layers, each overriding the one before: the defaults, [tool.ratchet] in PATH's
+    pyproject.toml, RATCHET_<KEY> in the environment, and the flags (which this command takes
+    too, to show what a command given them would use). The text output is valid TOML: paste
+    lines of it under [tool.ratchet] to keep a setting.
+
+    \b
+    Examples:
+      ratchet config tasks/example
+      RATCHET_RUNS=5 ratchet config . --min-gain 0.01 --format json
+    """
+    from .config import render_settings
+
+    emit(explained(path, flags), fmt, text=render_settings)
 
 
 @cli.command("doctor")
-@FORMAT
-@SANDBOX
-@BASE_IMAGE
-def doctor_command(fmt: str, sandbox: str | None, base_image: str | None) -> None:
+@format_option("text")
+@knobs(*SANDBOX_KNOBS)
+def doctor_command(fmt: str, **flags: Any) -> None:
     """Say what Ratchet will use on this machine and why, with a fix for each missing piece.
 
     Exits 0 when the chosen sandbox can run, 2 when it cannot.
     """
-    settings = settings_for(None, sandbox=sandbox, base_image=base_image)
-    report = doctor.diagnose(settings)
-    if fmt == "json":
-        click.echo(json.dumps(report.to_json(), indent=2))
-    else:
-        click.echo(doctor.render_text(report))
+    report = doctor.diagnose(settings_for(None, flags))
+    emit(report, fmt, text=doctor.render_text)
     if not report.usable:
         raise Exit(f"the {report.sandbox} sandbox cannot run here; apply the fixes above.")
 
 
 @cli.command("profile")
-@click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option(
-    "--top", type=click.IntRange(1), default=10, show_default=True, help="Hotspots to show."
-)
-@click.option(
-    "--measure",
-    "measure_top",
-    type=click.IntRange(0),
-    default=5,
-    show_default=True,
-    help="How many of the top hotspots to count instructions for.",
-)
+@path_argument()
 @click.option(
     "--function",
     "functions",
     multiple=True,
     metavar="NAME",
     help="Count this function (pkg.mod.Class.method) instead; repeatable.",
-)
-@COUNTER
-@click.option(
-    "--rate",
-    type=click.IntRange(10, 5000),
-    default=100,
-    show_default=True,
-    help="py-spy samples per second (higher costs the profiled run more).",
-)
-@click.option(
-    "--min-samples",
-    type=click.IntRange(1),
-    default=400,
-    show_default=True,
-    help="Sample a short command again (up to 8 runs) until there are this many samples.",
 )
 @click.option(
     "--command",
@@ -232,22 +136,15 @@ def doctor_command(fmt: str, sandbox: str | None, base_image: str | None) -> Non
     default=None,
     help="Write an SVG flame graph here (and speedscope JSON beside it).",
 )
-@SANDBOX
-@BASE_IMAGE
-@FORMAT
+@knobs(*PROFILE_KNOBS, *SANDBOX_KNOBS)
+@format_option("text")
 def profile_command(
     path: Path,
-    top: int,
-    measure_top: int,
     functions: tuple[str, ...],
-    counter: str,
-    rate: int,
-    min_samples: int,
     command: str | None,
     flamegraph: Path | None,
-    sandbox: str | None,
-    base_image: str | None,
     fmt: str,
+    **flags: Any,
 ) -> None:
     """Show where PATH's tests spend their time, and what the top functions cost in instructions.
 
@@ -262,18 +159,12 @@ def profile_command(
       ratchet profile tasks/example
       ratchet profile . --function mypkg.parse.tokenize --flamegraph profile.svg
     """
-    from .profiling import ProfileOptions, profile, render_text, write_flamegraph
+    writable(flamegraph, "--flamegraph")
+    settings = settings_for(path, flags)
+    from .options import profile_options
+    from .profiling import profile, render_text, write_flamegraph
 
-    settings = settings_for(path, sandbox=sandbox, base_image=base_image)
-    options = ProfileOptions(
-        top=top,
-        measure=measure_top,
-        functions=functions,
-        counter=counter,
-        rate=rate,
-        min_samples=min_samples,
-        command=command,
-    )
+    options = profile_options(settings, functions, command)
     with prepared(settings, path) as session:
         try:
             result = profile(session, options)
@@ -282,13 +173,13 @@ def profile_command(
     if flamegraph:
         for written in write_flamegraph(result, flamegraph):
             log.info("wrote %s", written)
-    click.echo(json.dumps(result.to_json(), indent=2) if fmt == "json" else render_text(result))
+    emit(result, fmt, text=render_text)
     if fmt == "text" and not flamegraph:
         log.info("next: `ratchet profile %s --flamegraph profile.svg` draws where time goes", path)
 
 
 @cli.command("optimize")
-@click.argument("path", type=click.Path(path_type=Path), default=".")
+@path_argument()
 @click.option(
     "--function",
     "functions",
@@ -322,29 +213,6 @@ def profile_command(
     help="Every tested function, hottest first (bounded by --max-functions).",
 )
 @click.option(
-    "--max-functions",
-    type=click.IntRange(1),
-    default=3,
-    show_default=True,
-    help="How many of the hottest functions to work on.",
-)
-@click.option(
-    "--budget",
-    type=click.Choice(["low", "mid", "high"], case_sensitive=False),
-    default=None,
-    help="low: the offline rewrite rules, no LLM. mid: an LLM, compact context, few candidates. "
-    "high: a stronger model, more candidates and refinement rounds. [default: mid when "
-    "OPENAI_API_KEY or OPENAI_BASE_URL is set, else low] Asking for mid or high with no LLM "
-    "configured is an error, not a silent fallback.",
-)
-@click.option(
-    "--jobs",
-    type=click.IntRange(1, 16),
-    default=1,
-    show_default=True,
-    help="Candidates gated in parallel.",
-)
-@click.option(
     "--apply",
     "apply_",
     is_flag=True,
@@ -360,19 +228,8 @@ def profile_command(
 @click.option(
     "--diff/--no-diff", default=True, show_default=True, help="Print the accepted rewrites' diffs."
 )
-@MIN_GAIN
-@COUNTER
-@RUNS
-@SANDBOX
-@BASE_IMAGE
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Output format for stdout.",
-)
+@knobs(*OPTIMIZE_KNOBS, *SANDBOX_KNOBS)
+@format_option("text", "markdown")
 def optimize_command(
     path: Path,
     functions: tuple[str, ...],
@@ -381,25 +238,19 @@ def optimize_command(
     changed: bool,
     base: str,
     every: bool,
-    max_functions: int,
-    budget: str | None,
-    jobs: int,
     apply_: bool,
     json_report: Path | None,
     diff: bool,
-    min_gain: float,
-    counter: str,
-    runs: int,
-    sandbox: str | None,
-    base_image: str | None,
     fmt: str,
+    **flags: Any,
 ) -> None:
     """Make PATH's code faster, and prove every change.
 
     Runs the tests in a sandbox, profiles them, picks the hottest functions that tests call
-    (or the ones you name), proposes rewrites, and keeps a rewrite only when the gate accepts
-    it: the same tests pass, every recorded call behaves the same, and it executes fewer CPU
-    instructions on every measured run (see `ratchet verify --help` for the steps).
+    (or the ones you name with one of --function, --file, --changed), proposes rewrites, and
+    keeps a rewrite only when the gate accepts it: the same tests pass, every recorded call
+    behaves the same, and it executes fewer CPU instructions on every measured run (see
+    `ratchet verify --help` for the steps).
 
     Without an LLM it runs the offline rewrite rules (the low budget). Nothing in PATH is
     written unless you pass --apply.
@@ -412,42 +263,26 @@ def optimize_command(
 
     Exit status: 0 done (whether or not a rewrite was found), 2 error.
     """
-    from .gate import GateOptions
+    if problem := selection_problem(functions, file, line, changed, every):
+        raise Exit(problem)
+    writable(json_report, "--json-report")
+    settings = settings_for(path, flags)
     from .llm import LLMError, client_for, tier
-    from .optimize import (
-        ApplyError,
-        OptimizeError,
-        OptimizeOptions,
-        optimize,
-        render_markdown,
-        render_text,
-    )
+    from .optimize import ApplyError, OptimizeError, optimize, render_markdown, render_text
+    from .options import Selection, optimize_options
 
-    settings = settings_for(path, sandbox=sandbox, base_image=base_image, budget=budget)
+    selection = Selection(functions, file, line, changed, base, every)
+    options = optimize_options(settings, selection)
     chosen = tier(settings)
-    if not chosen.uses_llm:
-        log.info(
-            "using the offline rewrite rules (low budget); set OPENAI_API_KEY (or OPENAI_BASE_URL "
-            "for a local server) to add an LLM's rewrites with --budget mid or high"
-        )
-    options = OptimizeOptions(
-        functions=functions,
-        file=file,
-        line=line,
-        changed=changed,
-        base=base,
-        every=every,
-        max_functions=max_functions,
-        jobs=jobs,
-        counter=counter,
-        runs=runs,
-        gate=GateOptions(min_gain=min_gain),
-    )
-    if line is not None and file is None:
-        raise Exit("--line needs --file: name the file the line is in.")
     llm = client_for(settings)
     try:
         with prepared(settings, path) as session, progress_lines() as progress:
+            if not chosen.uses_llm:
+                log.info(
+                    "using the offline rewrite rules (low budget); set OPENAI_API_KEY (or "
+                    "OPENAI_BASE_URL for a local server) to add an LLM's rewrites with --budget "
+                    "mid or high"
+                )
             report = optimize(session, options, chosen, llm, progress, apply=apply_)
     except (OptimizeError, ApplyError, LLMError) as exc:
         raise Exit(str(exc)) from exc
@@ -455,19 +290,29 @@ def optimize_command(
         if llm is not None:
             llm.close()
     if json_report is not None:
-        json_report.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
-    if fmt == "json":
-        click.echo(json.dumps(report.to_json(), indent=2))
-    elif fmt == "markdown":
-        click.echo(render_markdown(report))
-    else:
-        click.echo(render_text(report, diff=diff))
+        json_report.write_text(render(report, "json") + "\n", encoding="utf-8")
+    emit(report, fmt, text=partial(render_text, diff=diff), markdown=render_markdown)
     if report.accepted and not apply_ and fmt == "text":
         log.info("next: `ratchet optimize %s --apply` writes the accepted rewrites", path)
 
 
+def selection_problem(
+    functions: tuple[str, ...], file: str | None, line: int | None, changed: bool, every: bool
+) -> str | None:
+    """The sentence that refuses optimize's selection flags when no run can follow them."""
+    if line is not None and file is None:
+        return "--line needs --file: name the file the line is in."
+    flags = ("--function", "--file", "--changed", "--all")
+    given = [
+        flag for flag, value in zip(flags, (functions, file, changed, every), strict=True) if value
+    ]
+    if len(given) > 1:
+        return f"{' and '.join(given)} each choose the functions to work on; give only one."
+    return None
+
+
 @cli.command("verify")
-@click.argument("path", type=click.Path(path_type=Path), default=".")
+@path_argument()
 @click.option(
     "--function",
     "function",
@@ -477,50 +322,20 @@ def optimize_command(
 )
 @click.option(
     "--candidate",
-    type=click.File("r", encoding="utf-8"),
     required=True,
     metavar="FILE",
-    help="The new function's source, optionally with imports and module-level helpers "
+    help="The new function's source (UTF-8), optionally with imports and module-level helpers "
     "('-' reads stdin).",
 )
-@MIN_GAIN
-@click.option(
-    "--float-tolerance",
-    type=click.FloatRange(0),
-    default=0.0,
-    show_default=True,
-    help="Relative tolerance when comparing floats in replayed calls (0: exact).",
-)
-@COUNTER
-@RUNS
-@click.option(
-    "--generate-seconds",
-    type=click.FloatRange(0),
-    default=5.0,
-    show_default=True,
-    help="Time Hypothesis spends generating extra inputs (0 turns the step off).",
-)
-@SANDBOX
-@BASE_IMAGE
-@FORMAT
-def verify_command(
-    path: Path,
-    function: str,
-    candidate: Any,
-    min_gain: float,
-    float_tolerance: float,
-    counter: str,
-    runs: int,
-    generate_seconds: float,
-    sandbox: str | None,
-    base_image: str | None,
-    fmt: str,
-) -> None:
+@knobs(*GATE_KNOBS, *SANDBOX_KNOBS)
+@format_option("text")
+def verify_command(path: Path, function: str, candidate: str, fmt: str, **flags: Any) -> None:
     """Run the whole gate on a rewrite of one function of PATH, and say accepted or rejected.
 
     \b
     The steps, cheapest first; the first that fails decides:
-      apply       the candidate replaces the function (same signature; the file's other bytes kept)
+      apply       the candidate replaces the function (same signature; the file's other bytes
+                  kept) and changes its code (the function as it is cannot be faster)
       screen      no exits, test-framework access, patching of other code, or state across calls
       import      the module imports
       tests       the tests that call the function pass
@@ -530,109 +345,50 @@ def verify_command(
       generated   Hypothesis inputs from the recorded argument types: original vs candidate
       efficiency  fewer instructions on the function's workload, on every run
 
+    Apply and screen run before any sandbox starts, and so do the checks of the input: a
+    candidate file that is missing, empty, binary, not UTF-8 or defines no such function, a
+    --function that PATH does not have, or a PATH that is no repository with tests is an error
+    (exit 2) at once.
+
     Nothing in PATH is written. Exit status: 0 accepted, 1 rejected, 2 error (no verdict).
 
     \b
     Example:
       ratchet verify tasks/example --function wordfreq.text.normalize --candidate new.py
     """
-    from .gate import GateError, GateOptions
-    from .verify import VerifyOptions, error_verdict, render_text, verify
+    settings = settings_for(path, flags)
+    from .gate import GateError, Verdict
+    from .options import verify_options
+    from .verify import error_verdict, precheck, render_text, verify
 
-    settings = settings_for(path, sandbox=sandbox, base_image=base_image)
-    text = candidate.read()
-    options = VerifyOptions(
-        GateOptions(
-            min_gain=min_gain,
-            float_tolerance=float_tolerance,
-            generate_seconds=generate_seconds,
-        ),
-        counter,
-        runs,
-    )
-
+    options = verify_options(settings)
+    step = "input"  # where an error stopped, for the JSON error verdict
     try:
-        with prepared(settings, path) as session, progress_lines() as progress:
-            verdict = verify(session, function, text, options, lambda s: progress(f"gate: {s}"))
-    except GateError as exc:
-        if fmt == "json":
-            click.echo(json.dumps(error_verdict(function, str(exc)).to_json(), indent=2))
-        raise Exit(str(exc)) from exc
-    click.echo(json.dumps(verdict.to_json(), indent=2) if fmt == "json" else render_text(verdict))
-    sys.exit(0 if verdict.accepted else 1)
+        text = candidate_text(candidate)
+        checked = precheck(*checked_repo(path), function, text)
+        if not isinstance(checked, Verdict):
+            step = "baseline"
+            with prepared(settings, path) as session, progress_lines() as progress:
+                checked = verify(session, checked, options, lambda s: progress(f"gate: {s}"))
+    except (Exit, GateError, sandbox.SandboxError) as exc:
+        message = exc.format_message() if isinstance(exc, Exit) else str(exc)
+        if fmt == "json":  # a machine still gets a verdict; people get the one sentence below
+            emit(error_verdict(function, message, step), fmt)
+        raise Exit(message) from exc
+    emit(checked, fmt, text=render_text)
+    sys.exit(0 if checked.accepted else 1)
 
 
-@cli.group("sandbox")
-def sandbox_group() -> None:
-    """Build, use and clean up the sandboxes where repository code runs."""
-
-
-@sandbox_group.command("build-base")
-@click.option("--tag", default="ratchet-base:bookworm", show_default=True, help="Image tag.")
-@click.option("--suite", default="bookworm", show_default=True, help="Debian release.")
-@click.option("--mirror", default=None, help="Debian mirror URL. [default: debootstrap's]")
-def build_base_command(tag: str, suite: str, mirror: str | None) -> None:
-    """Build the Docker base image from Debian packages (debootstrap, then docker import).
-
-    Use this where no image registry is reachable. Needs root and debootstrap; takes a minute or
-    two. The image holds Python 3, gcc, valgrind and a non-root user.
-    """
-    from .sandbox_commands import build_base
-
-    click.echo(build_base(tag, suite, mirror))
-
-
-@sandbox_group.command("run", context_settings={"ignore_unknown_options": True})
-@click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.argument("command", nargs=-1, type=click.UNPROCESSED)
-@SANDBOX
-@BASE_IMAGE
-@click.option("--timeout", type=float, default=None, help="Seconds before the run is killed.")
-@FORMAT
-def run_command(
-    path: Path,
-    command: tuple[str, ...],
-    sandbox: str | None,
-    base_image: str | None,
-    timeout: float | None,
-    fmt: str,
-) -> None:
-    """Run COMMAND (default: the repo's test suite) in a fresh sandbox workspace of PATH.
-
-    \b
-    Examples:
-      ratchet sandbox run tasks/example
-      ratchet sandbox run . --sandbox local -- python -c "import mypkg"
-
-    Exits with 0 when the command succeeded, 1 when it failed, 2 when it could not run.
-    """
-    from .sandbox_commands import run_in_sandbox
-
-    settings = settings_for(path, sandbox=sandbox, base_image=base_image, timeout=timeout)
-    argv = list(command) or ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    name, result = run_in_sandbox(settings, path, argv)
-    if fmt == "json":
-        click.echo(json.dumps({"version": 1, "sandbox": name, "result": result.__dict__}, indent=2))
-    else:
-        click.echo(result.stdout, nl=False)
-        click.echo(result.stderr, nl=False, err=True)
-    log.info("%s in the %s sandbox", result.describe(), name)
-    sys.exit(0 if result.ok else 1)
-
-
-@sandbox_group.command("clean")
-@click.option("--images", is_flag=True, help="Also remove cached environment images.")
-def clean_command(images: bool) -> None:
-    """Remove every container Ratchet left behind (and, with --images, its cached images)."""
-    from .sandbox_commands import clean
-
-    click.echo(clean(images))
+cli.add_command(sandbox_group)
 
 
 def main() -> None:
     try:
-        cli(standalone_mode=False)
+        cli(standalone_mode=False, prog_name="ratchet")
     except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.UsageError as exc:  # one sentence, like every other error
+        click.echo(f"ratchet: error: {usage_sentence(exc)}", err=True)
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
@@ -643,3 +399,12 @@ def main() -> None:
     except sandbox.SandboxError as exc:
         click.echo(f"ratchet: error: {exc}", err=True)
         sys.exit(2)
+
+
+def usage_sentence(exc: click.UsageError) -> str:
+    """Click's usage error as one line, pointing at the command's --help."""
+    message = " ".join(exc.format_message().split())
+    where = exc.ctx.command_path if exc.ctx is not None else "ratchet"
+    if message.endswith("?"):  # "No such option '--x'. Did you mean '--y'?"
+        return f"{message} See `{where} --help`."
+    return f"{message.rstrip('.')}; see `{where} --help`."

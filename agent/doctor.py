@@ -1,4 +1,8 @@
-"""`ratchet doctor`: what Ratchet will use on this machine, why, and the fix for each missing piece."""
+"""`ratchet doctor`: what Ratchet will use on this machine, why, and the fix for each missing piece.
+
+Every isolation property of each sandbox is shown with the live check that decided it
+(sandbox/isolation.py): bait planted on the host, a script inside that goes for it.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from typing import Any
 
 import sandbox
 from profilers import hardware
-from sandbox.base import PROPERTIES
+from sandbox.isolation import Finding
 
 from .config import Settings
 
@@ -31,6 +35,7 @@ class Report:
     usable: bool  # can that sandbox run at all?
     guarantees: dict[str, str | None]
     checks: list[Check] = field(default_factory=list)
+    isolation: dict[str, list[Finding]] = field(default_factory=dict)  # sandbox -> findings
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -40,6 +45,9 @@ class Report:
                 "why": self.why,
                 "usable": self.usable,
                 "guarantees": self.guarantees,
+            },
+            "isolation": {
+                name: [asdict(f) for f in findings] for name, findings in self.isolation.items()
             },
             "checks": [asdict(c) for c in self.checks],
         }
@@ -92,19 +100,36 @@ def _docker(settings: Settings) -> list[Check]:
 
 
 def _local() -> list[Check]:
-    from sandbox import cgroups
+    from sandbox import cgroups, seccomp
+    from sandbox.bwrap import setpriv_path
     from sandbox.local import bwrap_works
 
     checks = [
-        Check("bubblewrap", True, "read-only host, private /tmp, no network for local runs")
+        Check("bubblewrap", True, "the filesystem view and namespaces of local runs")
         if bwrap_works()
         else Check(
             "bubblewrap",
             False,
-            "not usable; local runs can write wherever you can",
+            "not usable; local runs cannot be fenced in",
             "sudo apt-get install bubblewrap",
         ),
     ]
+    if os.geteuid() == 0:
+        found = setpriv_path()
+        checks.append(
+            Check("setpriv", True, f"{found} (local runs drop root before they start)")
+            if found
+            else Check(
+                "setpriv",
+                False,
+                "not found; as root the local sandbox will not start without it",
+                "sudo apt-get install util-linux",
+            )
+        )
+    unsupported = seccomp.supported()
+    checks.append(
+        Check("seccomp-table", unsupported is None, unsupported or "x86_64 syscall filter")
+    )
     if os.geteuid() == 0:
         reason = cgroups.available()
         checks.append(
@@ -162,25 +187,52 @@ def _llm(settings: Settings) -> Check:
     return Check("llm", True, f"an API key is set; endpoint {where}")
 
 
+def _isolation(settings: Settings) -> dict[str, list[Finding]]:
+    """Each sandbox's isolation properties, from its live probe."""
+    from sandbox.docker import DockerSandbox
+    from sandbox.local import LocalSandbox
+
+    limits = settings.limits()
+    return {
+        "local": LocalSandbox(settings.cache_dir, limits).findings(),
+        "docker": DockerSandbox(settings.cache_dir, limits, settings.base_image).findings(),
+    }
+
+
 def diagnose(settings: Settings) -> Report:
     """Probe this machine (the side-effecting edge) and assemble the report."""
-    name, why = sandbox.choose(settings.sandbox, settings.base_image)
-    box = sandbox.make_sandbox(name, settings.cache_dir, settings.limits(), settings.base_image)
-    guarantees = box.guarantees()
+    try:
+        name, why = sandbox.choose(settings.sandbox, settings.base_image)
+        chosen = True
+    except sandbox.SandboxUnavailable as exc:
+        name, why, chosen = "none", str(exc), False
     checks = [Check("python", sys.version_info >= (3, 10), sys.version.split()[0])]
     checks += _docker(settings) + _local() + _measurement() + [_llm(settings)]
-    usable = name == "local" or all(
-        c.ok for c in checks if c.name in ("docker-engine", "base-image")
+    isolation = _isolation(settings)
+    usable = chosen and (
+        name == "local" or all(c.ok for c in checks if c.name in ("docker-engine", "base-image"))
     )
-    return Report(name, why, usable, {p: guarantees.get(p) for p in PROPERTIES}, checks)
+    guarantees = {
+        f.prop: None if f.held else f"{f.check}: {f.seen}" for f in isolation.get(name, [])
+    }
+    return Report(name, why, usable, guarantees, checks, isolation)
+
+
+def _render_findings(name: str, findings: list[Finding]) -> list[str]:
+    if findings and all(f.check == findings[0].check and not f.held for f in findings):
+        return [f"  ✗ {name}: not available ({findings[0].seen})"]
+    lines = [f"  {name}:"]
+    for f in findings:
+        lines.append(f"    {'✓' if f.held else '✗'} {f.prop:<15} {f.check}")
+        lines.append(f"      {'':<15} -> {f.seen}")
+    return lines
 
 
 def render_text(report: Report) -> str:
-    lines = [f"sandbox: {report.sandbox} ({report.why})"]
-    for prop, reason in report.guarantees.items():
-        lines.append(
-            f"  {'✓' if reason is None else '✗'} {prop}" + (f": {reason}" if reason else "")
-        )
+    lines = [f"sandbox: {report.sandbox} ({report.why})", ""]
+    lines.append("isolation, each property checked live on this machine:")
+    for name, findings in report.isolation.items():
+        lines += _render_findings(name, findings)
     lines.append("")
     for check in report.checks:
         mark = "✓" if check.ok else "✗"

@@ -1,23 +1,40 @@
-"""`ratchet verify`: the whole gate on one rewrite that a person or another tool wrote."""
+"""`ratchet verify`: the whole gate on one rewrite that a person or another tool wrote.
+
+    precheck(root, files, function, text) -> Change | Verdict    on the host, no sandbox
+    verify(session, change, options) -> Verdict                  baseline, then the gate
+
+The checks that need no sandbox come first, so a candidate they decide costs no baseline:
+GateError when the input is no candidate for the function at all (no such function, no def of
+it in the candidate), and a verdict rejected at `apply` (it does not parse, changes the
+signature, or is the function unchanged: the same code cannot run faster) or at `screen`.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from profilers.counter import prepare_counter
 from profilers.measure import MeasurementError, Meter
 from sandbox.base import Session
 
 from .gate import (
+    Change,
     Context,
     GateError,
     GateOptions,
     Verdict,
-    check_candidate,
+    apply_candidate,
+    check_change,
     find_target,
     take_baseline,
 )
+from .gate.screen import screen
+from .rewrite import Rejected
+from .rewrite.candidate import top_level_defs
 
 log = logging.getLogger(__name__)
 
@@ -29,21 +46,52 @@ class VerifyOptions:
     runs: int = 3  # measured runs per side (K)
 
 
+def precheck(root: Path, files: Sequence[str], function: str, candidate: str) -> Change | Verdict:
+    """The candidate applied to `function`'s file, or the verdict of the checks that need no
+    sandbox; GateError when there is no such function or the candidate does not define it."""
+    target = find_target(root, files, function)
+    name = target.qualname.rsplit(".", 1)[-1]
+    if (defs := top_level_defs(candidate)) is not None and name not in defs:
+        instead = f" (it defines {', '.join(f'`{d}`' for d in defs)})" if defs else ""
+        method = " as a plain `def`, without its class" if "." in target.qualname else ""
+        raise GateError(
+            f"the candidate defines no function `{name}`{instead}; it must hold the new "
+            f"`def {name}(...)` of {function}{method}, or name the function it rewrites with "
+            "--function."
+        )
+    started = time.monotonic()
+    change = apply_candidate(target, candidate)
+    seconds = {"apply": time.monotonic() - started}
+    if isinstance(change, Rejected):
+        return Verdict(function, "rejected", "apply", change.reason, seconds=seconds)
+    if change.unchanged:
+        reason = (
+            f"The candidate is {function} as it already is in {target.path} (the same code up "
+            "to comments and layout), so it cannot execute fewer instructions; change the code."
+        )
+        return Verdict(function, "rejected", "apply", reason, patch=change.patch, seconds=seconds)
+    if findings := screen(candidate, target.function_text(), target.module_names()):
+        evidence = "\n".join(f.describe() for f in findings)
+        reason = f"the candidate {findings[0].describe()}"
+        return Verdict(function, "rejected", "screen", reason, evidence, patch=change.patch)
+    return change
+
+
 def verify(
     session: Session,
-    function: str,
-    candidate: str,
+    change: Change,
     options: VerifyOptions,
     progress: Callable[[str], None] | None = None,
 ) -> Verdict:
-    """Baseline the target, then gate the candidate. GateError when no verdict can be reached."""
-    target = find_target(session.repo.root, session.repo.files, function)
+    """Baseline the target, then gate the change. GateError when no verdict can be reached."""
+    function = change.target.function
     try:
-        meter = Meter(session, options.counter, runs=options.runs, timeout=options.gate.timeout)
+        choice = prepare_counter(session, options.counter)
+        meter = Meter(session, choice, runs=options.runs, timeout=options.gate.timeout)
     except MeasurementError as exc:
         raise GateError(str(exc)) from exc
     log.info("counting %s with %s (%s)", function, meter.counter, meter.impl)
-    baseline = take_baseline(session, meter, target, options.gate)
+    baseline = take_baseline(session, meter, change.target, options.gate)
     recording = baseline.recording
     log.info(
         "baseline: %d tests pass, %d call %s; %d calls recorded%s",
@@ -53,11 +101,12 @@ def verify(
         recording.calls,
         f" ({recording.cap})" if recording.cap else "",
     )
-    return check_candidate(Context(session, meter, baseline, options.gate), candidate, progress)
+    return check_change(Context(session, meter, baseline, options.gate), change, progress)
 
 
-def error_verdict(function: str, reason: str) -> Verdict:
-    return Verdict(function, "error", "baseline", reason)
+def error_verdict(function: str, reason: str, step: str = "baseline") -> Verdict:
+    """No verdict on the candidate: where it stopped ("input": before any sandbox started)."""
+    return Verdict(function, "error", step, reason)
 
 
 def render_text(verdict: Verdict) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,10 @@ SKIP_DIRS = frozenset(
     }
 )
 TEST_EXTRAS = ("test", "tests", "testing", "dev")
+# The most a sandbox copies; a repo beyond either is refused before anything is copied.
+MAX_FILES = 20_000
+MAX_BYTES = 512 * 2**20
+READABLE = "pass a folder you can read, or fix its permissions"
 
 # What every sandboxed environment gets on top of the repo's own dependencies.
 TOOLS = ("pytest>=7", "pytest-benchmark>=4", "py-spy>=0.3.14", "hypothesis>=6")
@@ -65,19 +70,101 @@ class Dependencies:
 
 def check_repo(path: Path) -> Path:
     """The repo's absolute path, or BadRepository saying what is wrong with it."""
-    if not path.exists():
-        raise BadRepository(f"{path} does not exist; pass the path of a Python repository.")
-    if not path.is_dir():
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise BadRepository(
+            f"{path} does not exist; pass the path of a Python repository."
+        ) from None
+    except OSError as exc:
+        raise BadRepository(
+            f"{path} cannot be read ({str(exc.strerror).lower()}); {READABLE}."
+        ) from exc
+    if not stat.S_ISDIR(info.st_mode):
         raise BadRepository(f"{path} is not a directory; pass the repository's root directory.")
-    return path.resolve()
+    root = path.resolve()
+    if root == Path(root.anchor):
+        raise BadRepository(
+            f"{path} is the root of the filesystem, not a repository; pass the folder of the "
+            "Python project to work on."
+        )
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise BadRepository(f"{path} cannot be read (permission denied); {READABLE}.")
+    return root
 
 
-def list_files(root: Path) -> tuple[str, ...]:
-    """Tracked and untracked-but-not-ignored files in a git work tree; otherwise a filtered walk."""
+def list_files(
+    root: Path, max_files: int = MAX_FILES, max_bytes: int = MAX_BYTES
+) -> tuple[str, ...]:
+    """Tracked and untracked-but-not-ignored files in a git work tree; otherwise a filtered walk.
+
+    What is listed is what a sandbox copies, so BadRepository refuses, before anything is
+    copied, a repo with files that cannot be read, more than `max_files` files (the walk stops
+    there), or more than `max_bytes` of them together."""
     listed = _git_files(root)
+    in_git = listed is not None
     if listed is None:
-        listed = _walk_files(root)
-    return tuple(sorted(f for f in listed if (root / f).is_file() and not f.endswith(".pyc")))
+        listed = _walk_files(root, max_files)
+    if len(listed) > max_files:
+        raise _too_large(root, f"more than {max_files:,} files {_counted(in_git)}", in_git)
+    sizes = _readable_files(root, listed)
+    if (total := sum(sizes.values())) > max_bytes:
+        largest = max(sizes, key=sizes.__getitem__)
+        raise _too_large(
+            root,
+            f"{_mib(total)} of files {_counted(in_git)}, more than {_mib(max_bytes)}; the "
+            f"largest is {largest}, {_mib(sizes[largest])}",
+            in_git,
+        )
+    return tuple(sorted(sizes))
+
+
+def _readable_files(root: Path, listed: list[str]) -> dict[str, int]:
+    """The regular files (or links to one) among `listed`, with their sizes; BadRepository
+    naming any that cannot be opened. A link is not opened: the copy takes it as a link."""
+    sizes: dict[str, int] = {}
+    unreadable: list[str] = []
+    for name in listed:
+        if name.endswith(".pyc"):
+            continue
+        path = root / name
+        try:
+            info = os.lstat(path)
+            if stat.S_ISLNK(info.st_mode):
+                info = os.stat(path)
+            elif stat.S_ISREG(info.st_mode):
+                os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW))
+        except PermissionError:
+            unreadable.append(name)
+            continue
+        except OSError:  # gone, a dangling or looping link, a name the system refuses
+            continue
+        if stat.S_ISREG(info.st_mode):
+            sizes[name] = info.st_size
+    if unreadable:
+        shown = ", ".join(sorted(unreadable)[:3])
+        more = f" and {len(unreadable) - 3} more" if len(unreadable) > 3 else ""
+        raise BadRepository(
+            f"{root} has files Ratchet cannot read ({shown}{more}: permission denied); make "
+            "them readable, or list them in .gitignore."
+        )
+    return sizes
+
+
+def _counted(in_git: bool) -> str:
+    return "not ignored by git" if in_git else "outside .git, virtual environments and caches"
+
+
+def _too_large(root: Path, what: str, in_git: bool) -> BadRepository:
+    ignore = "" if in_git else "make it a git repository and "
+    return BadRepository(
+        f"{root} is too large to copy into a sandbox ({what}); pass the folder of the project "
+        f"itself, or {ignore}list the large folders in .gitignore."
+    )
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.0f} MiB"
 
 
 def _git_files(root: Path) -> list[str] | None:
@@ -102,12 +189,26 @@ def _git_files(root: Path) -> list[str] | None:
     return [name for name in out.decode("utf-8", "surrogateescape").split("\0") if name]
 
 
-def _walk_files(root: Path) -> list[str]:
-    found = []
-    for here, dirs, files in os.walk(root):
+def _walk_files(root: Path, limit: int) -> list[str]:
+    """The files under `root` outside SKIP_DIRS, stopping once there are more than `limit`
+    (of files, or of folders); BadRepository naming the folders that cannot be read."""
+    found: list[str] = []
+    unreadable: list[str] = []
+    walk = os.walk(root, onerror=lambda exc: unreadable.append(exc.filename))
+    for folders, (here, dirs, files) in enumerate(walk, start=1):
         dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not d.endswith(".egg-info")]
         rel = Path(here).relative_to(root)
         found += [str(rel / name) if str(rel) != "." else name for name in files]
+        if folders > limit:
+            raise _too_large(root, f"more than {limit:,} folders {_counted(False)}", False)
+        if len(found) > limit:
+            break
+    if unreadable:
+        shown = ", ".join(str(Path(f).relative_to(root)) for f in sorted(unreadable)[:3])
+        raise BadRepository(
+            f"{root} has folders Ratchet cannot read ({shown}: permission denied); make them "
+            "readable, or move them out of the repository."
+        )
     return found
 
 
@@ -120,7 +221,8 @@ def require_tests(root: Path, files: tuple[str, ...]) -> None:
     if not find_test_modules(files):
         raise BadRepository(
             f"no tests found in {root}: Ratchet needs a pytest suite "
-            "(files named test_*.py or *_test.py) to prove its changes."
+            "(files named test_*.py or *_test.py) to prove its changes; pass the project's "
+            "root folder (the one with its tests), or add tests first."
         )
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from agent.output import render
+from agent.sandbox_commands import Cleaned
 from tests.conftest import docker_or_skip, write_tree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,19 +19,24 @@ EXAMPLE = ROOT / "tasks" / "example"
 
 
 def ratchet(
-    *args: str, env: dict[str, str] | None = None, cache: Path | None = None, timeout: float = 600
+    *args: str,
+    env: dict[str, str] | None = None,
+    cache: Path | None = None,
+    timeout: float = 600,
+    cwd: Path = ROOT,
+    prefix: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
     environ = {**os.environ, **(env or {})}
     if cache is not None:
         environ["RATCHET_CACHE_DIR"] = str(cache)
     return subprocess.run(
-        [sys.executable, "-m", "agent", *args],
+        [*prefix, sys.executable, "-m", "agent", *args],
         capture_output=True,
         text=True,
         env=environ,
         timeout=timeout,
         stdin=subprocess.DEVNULL,
-        cwd=ROOT,
+        cwd=cwd,
     )
 
 
@@ -139,7 +146,7 @@ def test_docker_asked_for_but_unreachable() -> None:
 def test_invalid_configuration_names_the_setting() -> None:
     done = ratchet("sandbox", "run", str(EXAMPLE), env={"RATCHET_MEMORY_MB": "lots"})
     line = one_sentence_error(done)
-    assert "'memory_mb'" in line and "RATCHET_*" in line
+    assert "'memory_mb'" in line and "RATCHET_MEMORY_MB" in line
 
 
 def test_an_unknown_sandbox_is_a_usage_error() -> None:
@@ -167,3 +174,18 @@ def test_doctor_never_prints_the_api_key() -> None:
 def test_doctor_with_an_unreachable_docker_requested_exits_2() -> None:
     done = ratchet("doctor", "--sandbox", "docker", env={"DOCKER_HOST": "unix:///tmp/none.sock"})
     assert done.returncode == 2 and "docker-engine" in done.stdout
+
+
+def test_render_gives_json_from_the_result_itself() -> None:
+    assert json.loads(render(Cleaned(2, 1), "json")) == {"version": 1, "containers": 2, "images": 1}
+
+
+def test_render_gives_other_formats_from_their_renderer() -> None:
+    assert (
+        render(Cleaned(2, 1), "text", text=Cleaned.describe) == "removed 2 containers and 1 images"
+    )
+
+
+def test_render_refuses_a_format_the_command_does_not_offer() -> None:
+    with pytest.raises(ValueError, match="no markdown rendering"):
+        render(Cleaned(0, 0), "markdown", text=Cleaned.describe)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import ConfigError, resolve
+from agent.config import KEYS, ConfigError, misspelled_variables, resolve, resolve_with_origins
 
 
 def repo_with(tmp_path: Path, table: str) -> Path:
@@ -50,17 +50,17 @@ def test_api_key_is_still_readable_where_it_is_needed() -> None:
 
 
 def test_invalid_environment_value_names_the_setting_and_source() -> None:
-    with pytest.raises(ConfigError, match=r"'memory_mb' from the RATCHET_\* environment"):
+    with pytest.raises(ConfigError, match="'memory_mb' from RATCHET_MEMORY_MB in the environment"):
         resolve(None, {"RATCHET_MEMORY_MB": "abc"}, {})
 
 
 def test_invalid_pyproject_value_names_the_setting_and_source(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"'sandbox' from \[tool\.ratchet\] in pyproject\.toml"):
+    with pytest.raises(ConfigError, match=r"'sandbox' from \[tool\.ratchet\] in .*pyproject\.toml"):
         resolve(repo_with(tmp_path, 'sandbox = "vm"'), {}, {})
 
 
 def test_invalid_flag_names_the_setting_and_source() -> None:
-    with pytest.raises(ConfigError, match="'pids' from the command line"):
+    with pytest.raises(ConfigError, match="'pids' from --pids on the command line"):
         resolve(None, {}, {"pids": 1})
 
 
@@ -89,7 +89,9 @@ def test_budget_is_mid_with_an_api_key() -> None:
 
 
 def test_an_llm_budget_without_an_llm_says_what_to_set() -> None:
-    with pytest.raises(ConfigError, match=r"'budget' from the command line .*set OPENAI_API_KEY"):
+    with pytest.raises(
+        ConfigError, match=r"'budget' from --budget on the command line .*set OPENAI"
+    ):
         resolve(None, {}, {"budget": "high"})
 
 
@@ -129,5 +131,101 @@ def test_tier_settings_come_from_the_environment() -> None:
 
 
 def test_an_invalid_llm_timeout_names_the_setting() -> None:
-    with pytest.raises(ConfigError, match="'llm_timeout' from the RATCHET_"):
+    with pytest.raises(ConfigError, match="'llm_timeout' from RATCHET_LLM_TIMEOUT in the"):
         resolve(None, {"RATCHET_LLM_TIMEOUT": "0"}, {})
+
+
+def test_a_gate_knob_from_pyproject_overrides_the_default(tmp_path: Path) -> None:
+    assert resolve(repo_with(tmp_path, "min-gain = 0.02"), {}, {}).min_gain == 0.02
+
+
+def test_a_gate_knob_from_the_environment_overrides_pyproject(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path, "min_gain = 0.02")
+    assert resolve(repo, {"RATCHET_MIN_GAIN": "0.03"}, {}).min_gain == 0.03
+
+
+def test_a_gate_knob_from_a_flag_overrides_the_environment(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path, "min_gain = 0.02")
+    assert resolve(repo, {"RATCHET_MIN_GAIN": "0.03"}, {"min_gain": 0.04}).min_gain == 0.04
+
+
+def test_each_value_knows_where_it_came_from(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path, "runs = 4\njobs = 2")
+    _, origins = resolve_with_origins(repo, {"RATCHET_JOBS": "3"}, {"counter": "perf"})
+    layers = [origins[key].layer for key in ("top", "runs", "jobs", "counter")]
+    assert layers == ["default", "pyproject", "environment", "command line"]
+
+
+def test_an_unknown_pyproject_key_names_it_and_the_known_keys(tmp_path: Path) -> None:
+    with pytest.raises(
+        ConfigError,
+        match=r"unknown key 'memroy_mb' \(did you mean 'memory_mb'\?\); the known keys are sandbox, base_image",
+    ):
+        resolve(repo_with(tmp_path, "memroy_mb = 512"), {}, {})
+
+
+def test_the_known_keys_listed_are_all_of_them(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        resolve(repo_with(tmp_path, "no_such_knob = 1"), {}, {})
+    assert str(caught.value).endswith(f"the known keys are {', '.join(KEYS)}.")
+
+
+def test_the_api_key_is_not_a_pyproject_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="unknown key 'llm_api_key'"):
+        resolve(repo_with(tmp_path, 'llm_api_key = "sk-in-a-file"'), {}, {})
+
+
+def test_a_ratchet_tool_entry_that_is_not_a_table_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool]\nratchet = 5\n")
+    with pytest.raises(ConfigError, match=r"tool\.ratchet in .* is 5, not a table"):
+        resolve(tmp_path, {}, {})
+
+
+def test_a_key_given_with_both_spellings_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="sets a key twice"):
+        resolve(repo_with(tmp_path, "min_gain = 0.1\nmin-gain = 0.2"), {}, {})
+
+
+@pytest.mark.parametrize("key", ["min_gain", "float_tolerance", "generate_seconds", "timeout"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_a_float_knob_must_be_finite(key: str, value: float) -> None:
+    with pytest.raises(ConfigError, match=f"'{key}' .* finite number"):
+        resolve(None, {}, {key: value})
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("runs", 1),
+        ("jobs", 0),
+        ("max_functions", 0),
+        ("top", 0),
+        ("measure", -1),
+        ("min_gain", 1.0),
+    ],
+)
+def test_an_out_of_range_knob_is_a_config_error(key: str, value: float) -> None:
+    with pytest.raises(ConfigError, match=f"'{key}' from --{key.replace('_', '-')}"):
+        resolve(None, {}, {key: value})
+
+
+def test_an_unknown_counter_names_the_choices() -> None:
+    with pytest.raises(ConfigError, match="'auto', 'callgrind', 'perf' or 'bytecode'"):
+        resolve(None, {"RATCHET_COUNTER": "wall"}, {})
+
+
+def test_an_empty_variable_counts_as_unset(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path, "max_functions = 7")
+    assert resolve(repo, {"RATCHET_MAX_FUNCTIONS": ""}, {}).max_functions == 7
+
+
+def test_a_misspelled_variable_is_named_with_the_likely_one() -> None:
+    said = misspelled_variables({"RATCHET_MIN_GIAN": "0.1"})
+    assert said == [
+        "RATCHET_MIN_GIAN is not a setting and is ignored; did you mean RATCHET_MIN_GAIN?"
+    ]
+
+
+def test_other_tools_ratchet_variables_stay_silent() -> None:
+    environ = {"RATCHET_REQUIRE_DOCKER": "1", "RATCHET_PROBE": "/x", "RATCHET_MODE": "ok"}
+    assert misspelled_variables(environ) == []

@@ -168,3 +168,39 @@ def test_key_changes_with_salt(tmp_path: Path) -> None:
 def test_pip_args_are_tools_then_requirements_then_files() -> None:
     found = Dependencies(requirements=("attrs",), requirement_files=("requirements.txt",))
     assert found.pip_args() == [*TOOLS, "attrs", "-r", "requirements.txt"]
+
+
+def test_check_repo_refuses_the_filesystem_root() -> None:
+    with pytest.raises(BadRepository, match="is the root of the filesystem"):
+        check_repo(Path("/"))
+
+
+def test_list_files_stops_walking_past_the_file_limit(tmp_path: Path) -> None:
+    write(tmp_path, {f"d{i}/m{j}.py": "" for i in range(3) for j in range(5)})
+    with pytest.raises(BadRepository, match=r"more than 10 files outside \.git"):
+        list_files(tmp_path, max_files=10)
+
+
+def test_list_files_counts_what_git_lists(committed: Path) -> None:
+    with pytest.raises(BadRepository, match="more than 1 files not ignored by git"):
+        list_files(committed, max_files=1)
+
+
+def test_list_files_refuses_too_many_bytes_and_names_the_largest(tmp_path: Path) -> None:
+    write(tmp_path, {"small.py": "x = 1\n", "big.bin": "x" * 3 * 2**20})
+    with pytest.raises(BadRepository, match=r"the largest is big\.bin, 3 MiB"):
+        list_files(tmp_path, max_bytes=2**20)
+
+
+def test_list_files_refuses_too_many_folders(tmp_path: Path) -> None:
+    for i in range(12):
+        (tmp_path / f"empty{i}").mkdir()
+    with pytest.raises(BadRepository, match="more than 10 folders"):
+        list_files(tmp_path, max_files=10)
+
+
+def test_list_files_keeps_links_to_files_and_leaves_out_dangling_ones(tmp_path: Path) -> None:
+    write(tmp_path, {"m.py": ""})
+    (tmp_path / "alias.py").symlink_to("m.py")
+    (tmp_path / "dangling.py").symlink_to("gone.py")
+    assert list_files(tmp_path) == ("alias.py", "m.py")

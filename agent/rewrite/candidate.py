@@ -1,5 +1,8 @@
 """Reading a candidate: imports, module-level helpers, and exactly one def of the target.
 
+`decode_candidate` first turns a candidate file's bytes into its text, or says why they are no
+candidate at all (too large, binary, not UTF-8, no code); `read_candidate` then splits the text.
+
 The candidate is module text. Its def may sit at column 0 (what `Rewrite.source()` writes) or
 keep the indentation it had in its class (what an LLM copying a method writes): an indented
 candidate is parsed inside a synthetic block, so string literals keep their exact content.
@@ -16,6 +19,7 @@ from .outcomes import Rejected
 from .signature import decorators_reason
 from .text import BOM, NEWLINE, first_line, nesting_problem, parse_problem
 
+MAX_CANDIDATE_BYTES = 2**20  # one function's source, its imports and helpers: far less
 IMPORTS = (cst.Import, cst.ImportFrom)
 ASSIGNMENTS = (cst.Assign, cst.AnnAssign)
 ALLOWED = "imports, module-level helpers (assignments, functions, classes) and one def"
@@ -27,6 +31,50 @@ class Candidate:
     imports: tuple[cst.SimpleStatementLine, ...]
     helpers: tuple[cst.BaseStatement, ...]  # in the candidate's order
     decorators_reason: str | None  # from a `# ratchet: decorators changed because ...` line
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """Bytes that are no candidate at all; `why` completes a sentence about the file."""
+
+    why: str
+
+
+def decode_candidate(data: bytes) -> str | Unreadable:
+    """The candidate's text: at most MAX_CANDIDATE_BYTES of UTF-8 with some code in it."""
+    if len(data) > MAX_CANDIDATE_BYTES:
+        return Unreadable(
+            f"is larger than {MAX_CANDIDATE_BYTES // 2**20} MiB, far more than one function's "
+            "source; pass a file with just the new function (and its imports and helpers)"
+        )
+    if b"\0" in data:
+        return Unreadable(
+            f"holds a NUL byte (at offset {data.index(0)}), so it is a binary file, not Python "
+            "source; pass the .py file with the new function"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return Unreadable(
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8"
+        )
+    lines = [line.strip() for line in NEWLINE.split(text.removeprefix(BOM))]
+    if not any(lines):
+        empty = "is empty" if not text.removeprefix(BOM) else "holds only whitespace"
+        return Unreadable(f"{empty}; it must hold the new function's source")
+    if all(not line or line.startswith("#") for line in lines):
+        return Unreadable("holds only comments; it must hold the new function's source")
+    return text
+
+
+def top_level_defs(text: str) -> tuple[str, ...] | None:
+    """The names of the candidate's function definitions (at its top level, or at the one
+    indentation it is written at); None when it does not parse."""
+    parsed = _parse(text.removeprefix(BOM))
+    if isinstance(parsed, Rejected):
+        return None
+    return tuple(s.name.value for s in parsed[0] if isinstance(s, cst.FunctionDef))
 
 
 def read_candidate(text: str, name: str) -> Candidate | Rejected:
