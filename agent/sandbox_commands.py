@@ -10,12 +10,11 @@ from typing import Any
 
 import click
 
-import sandbox
 from sandbox import RunResult
 
-from .command import settings_for
+from .command import prepared, settings_for
 from .config import Settings
-from .flags import SANDBOX_KNOBS, format_option, knobs
+from .flags import SANDBOX_KNOBS, format_option, knobs, path_argument
 from .output import emit
 
 log = logging.getLogger(__name__)
@@ -60,14 +59,11 @@ def build_base(tag: str, suite: str, mirror: str | None) -> Built:
 
 
 def run_in_sandbox(settings: Settings, path: Path, argv: list[str]) -> SandboxRun:
-    """Prepare PATH in the configured sandbox and run argv in one fresh workspace."""
-    name, why = sandbox.choose(settings.sandbox, settings.base_image)
-    log.info("using the %s sandbox: %s", name, why)
-    box = sandbox.make_sandbox(name, settings.cache_dir, settings.limits(), settings.base_image)
-    log.info("preparing %s (dependencies are installed once and cached)", path)
-    with box.prepare(path) as session, session.workspace() as workspace:
+    """Prepare PATH in the configured sandbox (checked on the host first) and run argv in one
+    fresh workspace."""
+    with prepared(settings, path) as session, session.workspace() as workspace:
         log.info("running `%s`", " ".join(argv))
-        return SandboxRun(name, workspace.run(argv))
+        return SandboxRun(session.sandbox, workspace.run(argv))
 
 
 def clean(images: bool) -> Cleaned:
@@ -107,7 +103,7 @@ def build_base_command(tag: str, suite: str, mirror: str | None, fmt: str) -> No
 
 
 @sandbox_group.command("run", context_settings={"ignore_unknown_options": True})
-@click.argument("path", type=click.Path(path_type=Path), default=".")
+@path_argument()
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
 @knobs(*SANDBOX_KNOBS, "timeout")
 @format_option("text")

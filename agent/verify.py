@@ -29,10 +29,10 @@ from .gate import (
     Verdict,
     apply_candidate,
     check_change,
+    check_on_host,
     find_target,
     take_baseline,
 )
-from .gate.screen import screen
 from .rewrite import Rejected
 from .rewrite.candidate import top_level_defs
 
@@ -64,17 +64,7 @@ def precheck(root: Path, files: Sequence[str], function: str, candidate: str) ->
     seconds = {"apply": time.monotonic() - started}
     if isinstance(change, Rejected):
         return Verdict(function, "rejected", "apply", change.reason, seconds=seconds)
-    if change.unchanged:
-        reason = (
-            f"The candidate is {function} as it already is in {target.path} (the same code up "
-            "to comments and layout), so it cannot execute fewer instructions; change the code."
-        )
-        return Verdict(function, "rejected", "apply", reason, patch=change.patch, seconds=seconds)
-    if findings := screen(candidate, target.function_text(), target.module_names()):
-        evidence = "\n".join(f.describe() for f in findings)
-        reason = f"the candidate {findings[0].describe()}"
-        return Verdict(function, "rejected", "screen", reason, evidence, patch=change.patch)
-    return change
+    return check_on_host(change, seconds) or change
 
 
 def verify(

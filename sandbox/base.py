@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from .layout import Layout, read_layout
 
@@ -130,6 +130,7 @@ class Workspace(Protocol):
 class Session(Protocol):
     """A prepared repository from which fresh workspaces are cheap."""
 
+    sandbox: ClassVar[str]  # the registry key of the sandbox that made it: docker, local
     repo: PreparedRepo
 
     def workspace(

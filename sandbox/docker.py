@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import ClassVar
 
 import docker
 import docker.errors
@@ -160,6 +161,8 @@ def probe_findings(base_image: str | None) -> tuple[isolation.Finding, ...]:
 
 
 class DockerSession:
+    sandbox: ClassVar[str] = "docker"
+
     def __init__(
         self,
         client: docker.DockerClient,

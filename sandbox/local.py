@@ -30,6 +30,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import ClassVar
 
 from . import bwrap, cgroups, isolation, seccomp
 from .base import Limits, PreparedRepo, RunResult, inside_path
@@ -125,6 +126,8 @@ class LocalSandbox:
 
 
 class LocalSession:
+    sandbox: ClassVar[str] = "local"
+
     def __init__(self, repo: PreparedRepo, venv: Path, limits: Limits, plan: CopyPlan) -> None:
         self.repo = repo
         self.venv = venv

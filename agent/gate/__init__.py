@@ -12,7 +12,7 @@ efficiency (instruction counts, profilers.compare's rule).
 """
 
 from .baseline import Baseline, GateOptions, take_baseline
-from .gate import check_candidate, check_change
+from .gate import check_candidate, check_change, check_on_host
 from .steps import Context
 from .target import Change, GateError, Target, apply_candidate, find_target, module_change
 from .verdict import STEPS, Verdict
@@ -29,6 +29,7 @@ __all__ = [
     "apply_candidate",
     "check_candidate",
     "check_change",
+    "check_on_host",
     "find_target",
     "module_change",
     "take_baseline",

@@ -56,9 +56,22 @@ def check_change(
 ) -> Verdict:
     """The verdict on a change already applied to the target's module."""
     seconds = dict(seconds or {})
-    if (screened := _screen(change.target, change, seconds)) is not None:
-        return screened
+    if (refused := check_on_host(change, seconds)) is not None:
+        return refused
     return _run_steps(ctx, change, seconds, progress)
+
+
+def check_on_host(change: Change, seconds: dict[str, float]) -> Verdict | None:
+    """The checks that need no sandbox, after apply: the same code as before, then the static
+    screen. None when the change may go on to the runtime steps."""
+    if change.unchanged:
+        function, path = change.target.function, change.target.path
+        reason = (
+            f"The candidate is {function} as it already is in {path} (the same code up to "
+            "comments and layout), so it cannot execute fewer instructions; change the code."
+        )
+        return Verdict(function, "rejected", "apply", reason, patch=change.patch, seconds=seconds)
+    return _screen(change.target, change, seconds)
 
 
 def _screen(target: Target, change: Change, seconds: dict[str, float]) -> Verdict | None:
