@@ -399,6 +399,16 @@ def main() -> None:
     except sandbox.SandboxError as exc:
         click.echo(f"ratchet: error: {exc}", err=True)
         sys.exit(2)
+    except Exception as exc:  # the Docker SDK's errors are the engine's, not ours: one sentence
+        if not type(exc).__module__.startswith("docker."):
+            raise
+        said = " ".join(str(exc).split())[:300]
+        click.echo(
+            f"ratchet: error: the Docker engine failed a request ({said}); check `docker info`, "
+            "run `ratchet sandbox clean`, or use --sandbox local.",
+            err=True,
+        )
+        sys.exit(2)
 
 
 def usage_sentence(exc: click.UsageError) -> str:

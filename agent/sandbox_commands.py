@@ -71,7 +71,7 @@ def clean(images: bool) -> Cleaned:
     from sandbox.images import LABEL
 
     client = connect()
-    containers = client.containers.list(all=True, filters={"label": LABEL})
+    containers = client.containers.list(all=True, filters={"label": LABEL}, ignore_removed=True)
     for container in containers:
         container.remove(force=True)
     removed_images = 0

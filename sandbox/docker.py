@@ -83,7 +83,9 @@ def reap_stale(client: docker.DockerClient) -> int:
     """
     host = socket.gethostname()
     removed = 0
-    for container in client.containers.list(all=True, filters={"label": OWNER}):
+    for container in client.containers.list(
+        all=True, filters={"label": OWNER}, ignore_removed=True
+    ):
         if _orphaned(container.labels.get(OWNER, ""), host):
             with contextlib.suppress(docker.errors.APIError):
                 container.remove(force=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -115,3 +116,39 @@ def test_local_runs_die_with_ratchet(sig: signal.Signals, tiny_repo: Path, cache
     proc.send_signal(sig)
     proc.wait(timeout=60)
     wait_for(lambda: not sleepers(marker), 10)
+
+
+@pytest.mark.docker
+def test_a_reaper_goes_on_when_another_run_removed_a_container_it_listed() -> None:
+    """Two Ratchet runs sharing an engine reap the same dead run's containers: the other run
+    removes a container between this one's listing and its inspection (it raised NotFound
+    before). The interleaving is forced: the listing call itself removes one container."""
+    docker_or_skip()
+    from sandbox.docker import OWNER, connect, reap_stale
+    from sandbox.images import LABEL, resolve_base
+
+    client = connect()
+    labels = {OWNER: f"{socket.gethostname()}:{dead_pid()}", LABEL: "test"}
+    made = [client.containers.create(resolve_base(client, None), ["true"], labels=labels)]
+    made.append(client.containers.create(resolve_base(client, None), ["true"], labels=labels))
+    listing = client.api.containers
+
+    def list_then_lose_one(*args: object, **kwargs: object) -> object:
+        found = listing(*args, **kwargs)
+        connect().containers.get(made[0].id).remove(force=True)  # the other run wins the race
+        return found
+
+    client.api.containers = list_then_lose_one  # type: ignore[method-assign]
+    try:
+        assert reap_stale(client) == 1  # the one left; the lost one is no error
+    finally:
+        for container in made:
+            with contextlib.suppress(Exception):
+                container.remove(force=True)
+
+
+def dead_pid() -> int:
+    """A pid no process has now: a child that has exited and been waited for."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
