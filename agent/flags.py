@@ -23,8 +23,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 # The knobs each command offers as flags (the others are set in pyproject.toml or RATCHET_*).
 SANDBOX_KNOBS = ("sandbox", "base_image")
 GATE_KNOBS = ("min_gain", "float_tolerance", "counter", "runs", "generate_seconds")
-OPTIMIZE_KNOBS = ("max_functions", "budget", "jobs", *GATE_KNOBS)
-PROFILE_KNOBS = ("top", "measure", "counter", "rate", "min_samples")
+OPTIMIZE_KNOBS = ("max_functions", "budget", "jobs", "timeout", *GATE_KNOBS)
+PROFILE_KNOBS = ("top", "measure", "counter", "rate", "min_samples", "timeout")
 FLAGGED = tuple(dict.fromkeys((*SANDBOX_KNOBS, "timeout", *OPTIMIZE_KNOBS, *PROFILE_KNOBS)))
 
 

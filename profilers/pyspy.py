@@ -121,7 +121,8 @@ def _explain(run: RunResult, argv: Sequence[str]) -> str:
     if run.timed_out:
         return (
             f"`{shown}` did not finish within its timeout ({run.duration:.0f}s), so py-spy wrote "
-            "no profile; give it a longer timeout or profile fewer tests."
+            "no profile; give it a longer timeout (--timeout SECONDS, or `timeout` under "
+            "[tool.ratchet]) or profile fewer tests."
         )
     lines = [line.strip() for line in run.stderr.splitlines() if line.strip()]
     why = next((line for line in lines if line.startswith("Error:")), lines[-1] if lines else "")

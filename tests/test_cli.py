@@ -189,3 +189,17 @@ def test_render_gives_other_formats_from_their_renderer() -> None:
 def test_render_refuses_a_format_the_command_does_not_offer() -> None:
     with pytest.raises(ValueError, match="no markdown rendering"):
         render(Cleaned(0, 0), "markdown", text=Cleaned.describe)
+
+
+def test_profile_past_its_timeout_is_one_sentence_naming_the_flag(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    repo = tmp_path / "slow"
+    (repo / "tests").mkdir(parents=True)
+    (repo / "slow.py").write_text("import time\n\ndef wait():\n    time.sleep(30)\n")
+    (repo / "tests" / "test_slow.py").write_text(
+        "from slow import wait\n\ndef test_wait():\n    wait()\n"
+    )
+    run = ratchet("profile", str(repo), "--sandbox", "local", "--timeout", "3", cache=cache_dir)
+    assert (run.returncode, "Traceback" in run.stderr) == (2, False), run.stderr
+    assert "--timeout" in run.stderr.strip().splitlines()[-1]

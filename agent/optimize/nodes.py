@@ -27,6 +27,7 @@ from agent.llm import BudgetExhausted, LLMError, LLMUnavailable, Tier
 from agent.profiling import ProfileOptions, hotspots, sources_of
 from profilers.hotspots import Hotspot
 from profilers.measure import Callers, MeasurementError
+from profilers.pyspy import ProfilingError
 from profilers.suite import SuiteReport
 
 from . import targets
@@ -74,7 +75,10 @@ def profile(state: OptimizeState, *, runtime: Runtime[Tools]) -> Update:
     """py-spy over the suite: the repo's functions ranked by their share of the samples."""
     tools = runtime.context
     tools.progress("profiling the test suite with py-spy to find the hot functions")
-    _, _, ranked = hotspots(tools.session, ProfileOptions())
+    try:
+        _, _, ranked = hotspots(tools.session, ProfileOptions())
+    except ProfilingError as exc:
+        raise OptimizeError(f"{exc} Or name the functions to work on with --function.") from exc
     return {"hotspots": ranked}
 
 
