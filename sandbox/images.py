@@ -33,7 +33,7 @@ from docker.types import Mount
 from .copy import CopyPlan, tar_tree
 from .environ import is_secret
 from .errors import DependencyInstallError, SandboxUnavailable
-from .repo import Dependencies
+from .repo import Dependencies, pth_line
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +148,15 @@ def _add_user(rootfs: Path) -> None:
     os.chown(home, UID, UID)
 
 
+def _pth_commands(deps: Dependencies) -> list[str]:
+    """Put the repo's import roots (src layout) on sys.path, as the workspace's copy."""
+    if not deps.import_roots:
+        return []
+    line = shlex.quote(pth_line(WORKDIR, deps.import_roots))
+    site = f"$({VENV}/bin/python -c \"import sysconfig; print(sysconfig.get_paths()['purelib'])\")"
+    return [f'printf %s {line} > "{site}/ratchet-repo.pth"']
+
+
 def _env_script(deps: Dependencies, pip_env: dict[str, str]) -> str:
     pip = " ".join(shlex.quote(a) for a in deps.pip_args())
     exports = [f"export {name}={shlex.quote(value)}" for name, value in pip_env.items()]
@@ -164,6 +173,7 @@ def _env_script(deps: Dependencies, pip_env: dict[str, str]) -> str:
             f"mkdir -p /home/ratchet && chown {UID}:{UID} /home/ratchet",
             f"python3 -m venv {VENV}",
             f"{VENV}/bin/pip install --no-cache-dir --progress-bar off {pip}",
+            *_pth_commands(deps),
             f"rm -rf {WORKDIR}/* {WORKDIR}/.[!.]* 2>/dev/null || true",
         ]
     )

@@ -120,7 +120,7 @@ class LocalSandbox:
         require_tests(root, files)
         deps = read_dependencies(root, files)
         key = deps.key(root, "local", os.path.realpath(self.python))
-        venv = ensure_venv(self.cache_dir, key, self.python, deps, root)
+        venv = ensure_venv(self.cache_dir, key, self.python, deps, root, INSIDE)
         prepared = PreparedRepo(root=root, files=files, env_key=key)
         return LocalSession(prepared, venv, self.limits, plan)
 

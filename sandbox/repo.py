@@ -6,12 +6,13 @@ import hashlib
 import os
 import stat
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import BadRepository
-from .layout import find_test_modules
+from .layout import find_test_modules, is_test_path
 from .pyproject import read_pyproject, table
 
 # Directories never copied when the repo is not a git work tree.
@@ -51,11 +52,12 @@ class Dependencies:
 
     requirements: tuple[str, ...]
     requirement_files: tuple[str, ...]  # repo-relative
+    import_roots: tuple[str, ...] = ()  # repo-relative folders on sys.path: ("src",) in src layout
 
     def key(self, root: Path, *salt: str) -> str:
         """A hash that changes exactly when what would be installed changes."""
         digest = hashlib.sha256()
-        for part in (*salt, *TOOLS, *self.requirements):
+        for part in (*salt, *TOOLS, *self.requirements, *(f"root:{r}" for r in self.import_roots)):
             digest.update(part.encode() + b"\0")
         for name in self.requirement_files:
             digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
@@ -252,4 +254,18 @@ def read_dependencies(root: Path, files: tuple[str, ...]) -> Dependencies:
         f for f in files if "/" not in f and "requirements" in f and f.endswith(".txt")
     )
     unique = tuple(dict.fromkeys(requirements))
-    return Dependencies(requirements=unique, requirement_files=requirement_files)
+    return Dependencies(unique, requirement_files, import_roots(files))
+
+
+def import_roots(files: Sequence[str]) -> tuple[str, ...]:
+    """The folders besides the repo's root that its code is imported from: `src` in the src
+    layout (Python code under src/, outside its test folders). The environment puts them on
+    sys.path with a .pth file naming the workspace's copy, so the candidate's code is what
+    runs, never an installed copy of the original."""
+    src = [f for f in files if f.startswith("src/") and f.endswith(".py")]
+    return ("src",) if any(not is_test_path(f) for f in src) else ()
+
+
+def pth_line(workspace: str, roots: Sequence[str]) -> str:
+    """The contents of the environment's ratchet-repo.pth for a workspace at `workspace`."""
+    return "".join(f"{workspace}/{root}\n" for root in roots)

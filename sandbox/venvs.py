@@ -19,14 +19,17 @@ from pathlib import Path
 
 from .environ import host_env_without_secrets
 from .errors import DependencyInstallError
-from .repo import Dependencies
+from .repo import Dependencies, pth_line
 
 log = logging.getLogger(__name__)
 MARKER = ".ratchet-complete"
 
 
-def ensure_venv(cache_dir: Path, key: str, python: str, deps: Dependencies, repo: Path) -> Path:
-    """The venv for `key`, building it from `python` and `deps` if it is not cached yet."""
+def ensure_venv(
+    cache_dir: Path, key: str, python: str, deps: Dependencies, repo: Path, workspace: str
+) -> Path:
+    """The venv for `key`, building it from `python` and `deps` if it is not cached yet; its
+    sys.path holds the repo's import roots inside `workspace`, where runs see the repo."""
     venv = cache_dir / "venvs" / key
     if (venv / MARKER).exists():
         return venv
@@ -36,11 +39,13 @@ def ensure_venv(cache_dir: Path, key: str, python: str, deps: Dependencies, repo
         if (venv / MARKER).exists():  # another process built it while we waited
             return venv
         shutil.rmtree(venv, ignore_errors=True)
-        _build(cache_dir, venv, python, deps, repo)
+        _build(cache_dir, venv, python, deps, repo, workspace)
     return venv
 
 
-def _build(cache_dir: Path, venv: Path, python: str, deps: Dependencies, repo: Path) -> None:
+def _build(
+    cache_dir: Path, venv: Path, python: str, deps: Dependencies, repo: Path, workspace: str
+) -> None:
     log_path = cache_dir / "logs" / f"install-{venv.name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     env = host_env_without_secrets(os.environ)
@@ -71,8 +76,17 @@ def _build(cache_dir: Path, venv: Path, python: str, deps: Dependencies, repo: P
                     "and run again.",
                     log_path,
                 )
+    _add_import_roots(venv, deps, workspace)
     readable_by_all(venv)
     (venv / MARKER).write_text(" ".join(deps.pip_args()) + "\n")
+
+
+def _add_import_roots(venv: Path, deps: Dependencies, workspace: str) -> None:
+    if not deps.import_roots:
+        return
+    for site in venv.glob("lib/python*/site-packages"):
+        (site / "ratchet-repo.pth").write_text(pth_line(workspace, deps.import_roots))
+        (site / "ratchet-repo.pth").chmod(0o644)
 
 
 def readable_by_all(tree: Path) -> None:
