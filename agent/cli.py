@@ -31,6 +31,7 @@ from .command import (
     explained,
     prepared,
     progress_lines,
+    run_cli,
     settings_for,
     terminate,
     writable,
@@ -383,38 +384,5 @@ cli.add_command(sandbox_group)
 
 
 def main() -> None:
-    try:
-        cli(standalone_mode=False, prog_name="ratchet")
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.UsageError as exc:  # one sentence, like every other error
-        click.echo(f"ratchet: error: {usage_sentence(exc)}", err=True)
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except (click.exceptions.Abort, KeyboardInterrupt):
-        click.echo("ratchet: interrupted; its sandboxes were removed.", err=True)
-        sys.exit(130)
-    except sandbox.SandboxError as exc:
-        click.echo(f"ratchet: error: {exc}", err=True)
-        sys.exit(2)
-    except Exception as exc:  # the Docker SDK's errors are the engine's, not ours: one sentence
-        if not type(exc).__module__.startswith("docker."):
-            raise
-        said = " ".join(str(exc).split())[:300]
-        click.echo(
-            f"ratchet: error: the Docker engine failed a request ({said}); check `docker info`, "
-            "run `ratchet sandbox clean`, or use --sandbox local.",
-            err=True,
-        )
-        sys.exit(2)
-
-
-def usage_sentence(exc: click.UsageError) -> str:
-    """Click's usage error as one line, pointing at the command's --help."""
-    message = " ".join(exc.format_message().split())
-    where = exc.ctx.command_path if exc.ctx is not None else "ratchet"
-    if message.endswith("?"):  # "No such option '--x'. Did you mean '--y'?"
-        return f"{message} See `{where} --help`."
-    return f"{message.rstrip('.')}; see `{where} --help`."
+    """The `ratchet` command: every error that reaches here is one sentence and an exit code."""
+    run_cli(cli)
