@@ -68,4 +68,4 @@ def test_src_layout_gets_a_baseline_and_accepts_an_honest_rewrite(
         "verify", str(repo), "--function", "minilib.core.dedupe", "--candidate", str(candidate),
         "--sandbox", box, "--format", "json", cache=cache_dir,
     )  # fmt: skip
-    assert json.loads(run.stdout)["status"] == "accepted", run.stderr[-3000:]
+    assert json.loads(run.stdout)["verdict"] == "accepted", run.stderr[-3000:]
