@@ -118,6 +118,13 @@ def render_text(verdict: Verdict) -> str:
         after = ", ".join(f"{v:,}" for v in counts.after)
         gain = "" if counts.gain is None else f" (gain {counts.gain * 100:.2f}%)"
         lines.append(f"  {counts.unit} ({counts.counter}): {before} -> {after}{gain}")
+        if counts.whole_after is not None and counts.whole_before is not None:
+            lines.append(
+                f"  whole process: {counts.whole_before:,} -> {counts.whole_after:,} "
+                "(a fresh process, children included)"
+            )
+        if counts.calls:
+            lines.append(f"  measured:     {len(counts.after)} runs of {counts.calls} calls each")
     if verdict.evidence and verdict.status == "rejected":
         lines += ["", "evidence:", *("  " + line for line in verdict.evidence.splitlines())]
     if verdict.patch:

@@ -4,6 +4,16 @@ A `Meter` measures in one prepared session under a counter chosen once (`prepare
 profilers.counter). A measurement is K runs, each in a fresh workspace with a different heap
 perturbation, each running the workload's tests twice (warm-up, then measured) under the counter,
 with the probe in "measure" mode; `callers` runs the suite once with the probe in "callers" mode.
+
+Nothing the measured process says about its own count is believed: callgrind's count is read by
+the host from the file callgrind writes after the process ended. Each run also sends a digest of
+every measured call's outputs, compared with the unchanged code's (`Measurement.digests`).
+
+With callgrind, `whole_passes` adds one more run: the whole process under callgrind, collecting
+from the first instruction, children traced, without the client-request extension (so no code in
+the process can switch the count off), running the workload `whole_passes` times. A saving that
+is real shows there too; one that comes from a cache filled by the warm-up pass, or from work
+moved to import time, another process or another thread, does not (agent/gate/steps.py).
 """
 
 from __future__ import annotations
@@ -42,6 +52,17 @@ class Callers:
 
 
 @dataclass(frozen=True)
+class Whole:
+    """The whole process's instruction count, children included, over `passes` of the workload."""
+
+    value: int
+    passes: int
+    processes: int  # how many processes callgrind counted
+    digests: tuple[str, ...]
+    seconds: float
+
+
+@dataclass(frozen=True)
 class Measurement:
     function: str
     counts: tuple[InstructionCount, ...]  # one per heap perturbation
@@ -49,6 +70,10 @@ class Measurement:
     workload: tuple[str, ...]
     impl: str  # how the counter bracketed the region, e.g. "client-requests"
     seconds: float  # wall time of all runs, for people
+    digests: tuple[
+        str, ...
+    ] = ()  # per measured call, the runs' common digest ("" where they differ)
+    whole: Whole | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +84,7 @@ class MeasuredRun:
     calls: int
     impl: str
     seconds: float
+    digests: tuple[str, ...]
 
 
 class Meter:
@@ -117,9 +143,15 @@ class Meter:
         }
 
     def measure(
-        self, target: str, workload: Sequence[str], changes: Mapping[str, bytes] | None = None
+        self,
+        target: str,
+        workload: Sequence[str],
+        changes: Mapping[str, bytes] | None = None,
+        *,
+        whole_passes: int = 0,
     ) -> Measurement:
-        """K runs of `workload` (test node ids) counting instructions inside `target`.
+        """K runs of `workload` (test node ids) counting instructions inside `target`, and with
+        `whole_passes` (callgrind only) the whole-process run.
 
         The runs go side by side (up to `parallel` at once): counts do not depend on timing,
         and valgrind's start-up is most of a short workload's wall time.
@@ -132,7 +164,47 @@ class Meter:
             )
         counts = tuple(run.count for run in runs)
         seconds = sum(run.seconds for run in runs)
-        return Measurement(target, counts, runs[-1].calls, tuple(workload), runs[-1].impl, seconds)
+        whole = None
+        if whole_passes and self.counter == "callgrind":
+            whole = self.whole(target, workload, changes, whole_passes)
+        return Measurement(
+            target,
+            counts,
+            runs[-1].calls,
+            tuple(workload),
+            runs[-1].impl,
+            seconds,
+            common_digests([run.digests for run in runs]),
+            whole,
+        )
+
+    def whole(
+        self,
+        target: str,
+        workload: Sequence[str],
+        changes: Mapping[str, bytes] | None,
+        passes: int,
+    ) -> Whole:
+        """The whole process under callgrind: every instruction of every process, `passes` of
+        the workload, no client-request extension in the workspace."""
+        with self.session.workspace({**(changes or {}), **probe_files()}) as ws:
+            config = MeasureConfig(target, "none", 0, self.choice.salt, passes=passes)
+            out = f"{ws.root}/{PROBE_DIR}/whole"
+            valgrind = [
+                "valgrind",
+                "--tool=callgrind",
+                "--trace-children=yes",
+                f"--callgrind-out-file={out}.%p.out",
+                f"--log-file={out}.%p.log",
+            ]
+            probed = run_probe(ws, config, self._wrapped(valgrind, workload), self.timeout)
+            _checked(target, probed)
+            listing = ws.run(["sh", "-c", f'cat -- "{out}".*.out 2>/dev/null; true'])
+        totals = [int(line.split()[1]) for line in listing.stdout.splitlines() if _is_total(line)]
+        if not totals:
+            raise MeasurementError("callgrind wrote no totals for the whole process.")
+        digests = tuple(map(str, probed.frames.of("call")))
+        return Whole(sum(totals), passes, len(totals), digests, probed.run.duration)
 
     def _one_run(
         self,
@@ -143,7 +215,7 @@ class Meter:
     ) -> MeasuredRun:
         with self.session.workspace({**(changes or {}), **self.files}) as ws:
             out = f"{ws.root}/{PROBE_DIR}/callgrind.out"
-            config = MeasureConfig(target, self.counter, perturbation, out, self.choice.salt)
+            config = MeasureConfig(target, self.counter, perturbation, self.choice.salt)
             probed = run_probe(ws, config, self._argv(workload, out), self.timeout)
             result = _checked(target, probed)
             value = result.value if result.value is not None else _callgrind_total(ws)
@@ -154,18 +226,17 @@ class Meter:
             fingerprint=result.fingerprint,
             advisory=self.choice.advisory,
         )
-        return MeasuredRun(count, result.calls, result.impl, probed.run.duration)
+        digests = tuple(map(str, probed.frames.of("call")))
+        return MeasuredRun(count, result.calls, result.impl, probed.run.duration, digests)
 
     def _argv(self, workload: Sequence[str], out: str) -> list[str]:
-        pytest = ["--benchmark-disable", *self.quiet, *workload]
         if self.counter != "callgrind":
-            return ["python", *PYTEST, *pytest]
+            return ["python", *PYTEST, "--benchmark-disable", *self.quiet, *workload]
         region = (
             ["--instr-atstart=yes", "--toggle-collect=qsort"]
             if self.choice.impl == TOGGLE_COLLECT
             else ["--instr-atstart=no"]
         )
-        # `python` by its venv path, not its real path: the venv is found from argv[0].
         valgrind = [
             "valgrind",
             "--tool=callgrind",
@@ -173,6 +244,12 @@ class Meter:
             *region,
             f"--callgrind-out-file={out}",
         ]
+        return self._wrapped(valgrind, workload)
+
+    def _wrapped(self, valgrind: list[str], workload: Sequence[str]) -> list[str]:
+        """pytest on the workload under `valgrind`; `python` by its venv path, not its real
+        path: the venv is found from argv[0]."""
+        pytest = ["--benchmark-disable", *self.quiet, *workload]
         script = f'exec {shlex.join(valgrind)} "$(command -v python)" "$@"'
         return ["sh", "-c", script, "sh", *PYTEST, *pytest]
 
@@ -180,10 +257,9 @@ class Meter:
 def _written(probed: ProbeRun[T]) -> T:
     """The probe's result; MeasurementError when the process ended before it was written."""
     if probed.result is None:
-        run = probed.run
         raise MeasurementError(
-            f"the workload failed while being measured ({run.describe()}) before the "
-            f"probe could write its result: {tail(run)}"
+            f"the workload failed while being measured: {probed.why_missing('workload')}: "
+            f"{tail(probed.run)}"
         )
     return probed.result
 
@@ -205,9 +281,22 @@ def _checked(target: str, probed: ProbeRun[MeasureResult]) -> MeasureResult:
 
 
 def _callgrind_total(ws: Workspace) -> int:
-    """The total of callgrind's output file, for the toggle-collect region."""
+    """The total of the file callgrind wrote when the measured process ended."""
     text = ws.read_file(f"{PROBE_DIR}/callgrind.out").decode(errors="replace")
     for line in text.splitlines():
-        if line.startswith(("summary:", "totals:")):
+        if _is_total(line):
             return int(line.split()[1])
     raise MeasurementError("callgrind wrote no totals; the run may have crashed.")
+
+
+def _is_total(line: str) -> bool:
+    parts = line.split()
+    return len(parts) >= 2 and parts[0] in ("summary:", "totals:") and parts[1].isdigit()
+
+
+def common_digests(runs: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    """Per measured call, the digest every run agrees on, or "" where runs differ (the code is
+    not deterministic there, so that call is not compared)."""
+    if not runs or len({len(r) for r in runs}) != 1:
+        return ()
+    return tuple(d[0] if len(set(d)) == 1 else "" for d in zip(*runs, strict=True))

@@ -3,23 +3,25 @@
 The probe package goes into every workspace at PROBE_DIR (`probe_files()`), and PYTHONPATH
 points there, so `pytest -p ratchet_probe` and `python -m ratchet_probe` find it. `run_probe`
 writes the mode's config under a random name, names it in $RATCHET_PROBE, runs argv, and reads
-the result from the random name the config gave. The probe deletes the config before any test
-or candidate code runs; a result that is missing or not of its mode's shape means the process
-ended before the probe wrote it (a crash, os._exit, a timeout).
+the probe's frames from the run's stdout (profilers/channel.py): nothing the probe reports comes
+from a file the candidate's process could rewrite. The probe deletes the config, which holds the
+channel's nonce, before any test or candidate code runs. A result that is missing or not of its
+mode's shape means the process ended before the probe sent it (a crash, os._exit, a timeout); a
+channel that was tampered with gives no result and says how (`ProbeRun.forged`).
 """
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Generic, Protocol, TypeVar
 
 from sandbox.base import RunResult, Workspace
 
-from .ratchet_probe.protocol import CONFIG_ENV
+from .channel import Frames, read_frames
+from .ratchet_probe.protocol import CONFIG_ENV, ProtocolError
 
 PACKAGE = "ratchet_probe"
 PROBE_DIR = ".ratchet/probe"
@@ -34,15 +36,32 @@ class ProbeConfig(Protocol[R]):
 
     mode: ClassVar[str]
 
-    def encode(self, output: str) -> str: ...
+    def encode(self, nonce: str) -> str: ...
 
     def read_result(self, data: object) -> R: ...
 
 
 @dataclass(frozen=True)
 class ProbeRun(Generic[R]):
-    result: R | None  # None: the process ended before the probe wrote its result
+    result: R | None  # None: the process ended before the probe sent it, or the channel was forged
     run: RunResult
+    frames: Frames = field(default_factory=lambda: Frames((), None))  # as the probe sent them
+
+    @property
+    def forged(self) -> str | None:
+        """How the result channel was tampered with, as a sentence; None when it was not."""
+        return self.frames.problem
+
+    def why_missing(self, what: str) -> str:
+        """Why there is no result: the forged channel, or how the process ended."""
+        if self.forged:
+            return self.forged
+        flooded = (
+            f"; it printed more than the sandbox keeps ({self.run.dropped_bytes} bytes dropped)"
+            if self.run.dropped_bytes
+            else ""
+        )
+        return f"the {what} ended before the probe sent its result ({self.run.describe()}{flooded})"
 
 
 def probe_files() -> dict[str, bytes]:
@@ -57,16 +76,19 @@ def run_probe(
 ) -> ProbeRun[R]:
     """Run argv (pytest with `-p ratchet_probe`, or `python -m ratchet_probe COMMAND`) with the
     probe configured by `config`; `ws` must already hold probe_files()."""
-    nonce = secrets.token_hex(8)
-    config_path, output = f"{PROBE_DIR}/config-{nonce}.json", f"{PROBE_DIR}/result-{nonce}.json"
-    ws.write_file(config_path, config.encode(f"{ws.root}/{output}").encode())
+    name, nonce = secrets.token_hex(8), secrets.token_hex(16)
+    config_path = f"{PROBE_DIR}/config-{name}.json"
+    ws.write_file(config_path, config.encode(nonce).encode())
     env = {CONFIG_ENV: f"{ws.root}/{config_path}", **probe_env(ws)}
     run = ws.run(argv, env=env, timeout=timeout)
+    frames = read_frames(run.stdout, nonce)
+    if frames.result is None:
+        return ProbeRun(None, run, frames)
     try:
-        result = config.read_result(json.loads(ws.read_file(output)))
-    except (FileNotFoundError, ValueError):  # ProtocolError is a ValueError, as JSON's are
-        return ProbeRun(None, run)
-    return ProbeRun(result, run)
+        result = config.read_result(frames.result)
+    except ProtocolError as exc:
+        return ProbeRun(None, run, Frames(frames.items, None, f"the probe's result: {exc}"))
+    return ProbeRun(result, run, frames)
 
 
 def run_command(ws: Workspace, *args: str, timeout: float | None = None) -> RunResult:

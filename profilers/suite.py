@@ -50,15 +50,25 @@ def run_suite(
     already hold the probe files (profilers.probe.probe_files())."""
     argv = ["python", *PYTEST, "--benchmark-disable", *extra_args, *tests]
     probed = run_probe(ws, SuiteConfig(), argv, timeout)
-    return read_report(probed.result, probed.run)
+    if probed.forged:
+        return SuiteReport({}, 0, False, None, (probed.forged,), probed.run)
+    return read_report(probed.result, probed.run, probed.frames.of("outcome"))
 
 
-def read_report(result: SuiteResult | None, run: RunResult) -> SuiteReport:
-    """The probe's result as a SuiteReport; a process that exited otherwise than pytest's session
-    ended (something ran after the session) counts as tampering."""
+def read_report(
+    result: SuiteResult | None, run: RunResult, sent: Sequence[object] = ()
+) -> SuiteReport:
+    """The probe's result as a SuiteReport. Counted as tampering: a process that exited otherwise
+    than pytest's session ended (something ran after the session), and a result whose outcomes
+    are not the ones the probe sent test by test as they happened."""
     if result is None:
         return SuiteReport({}, 0, False, None, (), run)
     tampered = list(result.tampered)
+    if (changed := _changed_outcome(sent, result.outcomes)) is not None:
+        tampered.append(
+            f"the outcome of {changed} in the probe's result is not the one it sent when the "
+            "test ran: something in the process rewrote the outcomes"
+        )
     if not run.timed_out and run.returncode != result.exitstatus:
         tampered.append(
             f"pytest's session ended with exit status {result.exitstatus}, but the process "
@@ -74,3 +84,15 @@ def read_report(result: SuiteResult | None, run: RunResult) -> SuiteReport:
         run=run,
         interrupted=result.interrupted,
     )
+
+
+def _changed_outcome(sent: Sequence[object], outcomes: Mapping[str, str]) -> str | None:
+    """The first test whose final outcome differs from the last one sent for it, if any."""
+    folded: dict[str, str] = {}
+    for item in sent:
+        if isinstance(item, (list, tuple)) and len(item) == 2:
+            folded[str(item[0])] = str(item[1])
+    for nodeid in sorted(set(folded) | set(outcomes)):
+        if folded.get(nodeid) != outcomes.get(nodeid):
+            return nodeid
+    return None

@@ -1,10 +1,12 @@
-"""Recording, replay and generation for real, in both sandboxes; the value comparison directly."""
+"""Recording, replay and generation for real, in both sandboxes (how two observations compare is
+tests/test_observations.py)."""
 
 from __future__ import annotations
 
-import math
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +19,6 @@ from profilers.behaviour import (
     record,
     replay,
 )
-from profilers.ratchet_probe.diff import deep_diff
 from profilers.ratchet_probe.values import short_repr
 from sandbox.base import Session
 from tests.conftest import git_init, make, write_tree
@@ -222,7 +223,7 @@ def scale(values, factor):
     result = replay(calc, recorded(calc, "scale", "test_scale"), candidate(scale=mutating))
     assert (first(result).aspect, first(result).where) == (
         "mutation",
-        "values: at [0]: expected 1, got 3",
+        "values, at [0]: expected 1, got 3",
     )
 
 
@@ -231,7 +232,9 @@ def test_mutating_self_is_caught(calc: Session) -> None:
         "return sum(self.items)", "self.items.append(0)\n        return sum(self.items)"
     )
     result = replay(calc, recorded(calc, "Box.total", "test_box"), candidate(Box=box))
-    assert first(result).aspect == "mutation" and first(result).where.startswith("self: at .items")
+    assert first(result).aspect == "mutation" and first(result).where.startswith(
+        "self, at ['items']"
+    )
 
 
 def test_printing_something_else_is_caught(calc: Session) -> None:
@@ -288,57 +291,137 @@ def test_a_candidate_with_a_syntax_error_is_an_error(calc: Session) -> None:
 def test_a_candidate_that_exits_the_process_is_an_error(calc: Session) -> None:
     exits = "import os\n\n\ndef triangle(n):\n    os._exit(0)\n"
     result = replay(calc, recorded(calc, "triangle", "test_triangle"), candidate(triangle=exits))
-    assert result.error and "ended before writing its result" in result.error
+    assert result.error and "ended before the probe sent its result" in result.error
 
 
-def test_a_candidate_that_patches_the_checker_is_an_error(calc: Session) -> None:
-    cheat = (
-        "import ratchet_probe.calls\n\nratchet_probe.calls.deep_diff = lambda *a, **k: None\n\n\n"
-        "def triangle(n):\n    return 0\n"
+WRONG = "\n\ndef triangle(n):\n    return 0\n"
+CHEATS = {
+    "json.dumps": (
+        'import json\n\njson.dumps = lambda *a, **k: \'{"mode": "replay", "replayed": 4}\'\n'
+    ),
+    "os.write": "import os\n\nos.write = lambda fd, data: len(data)\n",
+    "a printed frame": "print('<<ratchet 0000 0 result {}', flush=True)\n",
+    "a buffered frame": "print('<<ratchet 0000 0 result {}')\n",
+    "a frame on fd 1": "import os\n\nos.write(1, b'\\n<<ratchet 0000 0 result {}\\n')\n",
+    "the probe's observer": (
+        "import ratchet_probe.replay\n\n"
+        "ratchet_probe.replay.observe_call = lambda *a: ({'kind': 'return'}, 0.0)\n"
+    ),
+}
+CAUGHT_AS = {
+    "json.dumps": "return",
+    "os.write": "return",
+    "a printed frame": "the probe's result channel was tampered with",
+    "a buffered frame": "the probe's result channel was tampered with",
+    "a frame on fd 1": "the probe's result channel was tampered with",
+    "the probe's observer": "ratchet_probe.replay.observe_call",
+}
+
+
+def caught_as(result: BehaviourResult) -> str:
+    if result.error:
+        return result.error
+    return result.mismatches[0].aspect if result.mismatches else "ok"
+
+
+@pytest.mark.parametrize("cheat", list(CHEATS))
+def test_a_wrong_answer_is_caught_whatever_the_candidate_does_at_import(
+    calc: Session, cheat: str
+) -> None:
+    result = replay(
+        calc, recorded(calc, "triangle", "test_triangle"), candidate(triangle=CHEATS[cheat] + WRONG)
     )
-    result = replay(calc, recorded(calc, "triangle", "test_triangle"), candidate(triangle=cheat))
-    assert result.error and "ratchet_probe.calls.deep_diff was replaced" in result.error
+    assert not result.ok and CAUGHT_AS[cheat] in caught_as(result), result
+
+
+# -- what the candidate gets ---------------------------------------------------------------------
+
+ARGUMENTS_ONLY = {"index", "test", "args", "replayable", "reason", "duration"}
+
+
+def calls_in(found: Recording) -> list[dict[str, Any]]:
+    """The calls as the candidate's workspace gets them (the test unpickles what the host never
+    does)."""
+    data = pickle.loads(found.data)
+    assert set(data) <= {"version", "target", "parameters", "sys_path", "calls"}, set(data)
+    calls: list[dict[str, Any]] = data["calls"]
+    return calls
+
+
+def test_a_recording_the_candidate_gets_holds_arguments_only(calc: Session) -> None:
+    found = recorded(calc, "parse", "test_parse")
+    calls = calls_in(found)
+    assert (
+        {key for call in calls for key in call} <= ARGUMENTS_ONLY,
+        [pickle.loads(call["args"]) for call in calls],
+        sorted(found.expected) == [call["index"] for call in calls],
+    ) == (True, [(("12",), {}), (("x",), {})], True)
+
+
+def test_generated_inputs_the_candidate_gets_hold_arguments_only(calc: Session) -> None:
+    drawn = generate(calc, recorded(calc, "parse", "test_parse"), examples=10)
+    calls = calls_in(drawn)
+    assert {key for call in calls for key in call} <= ARGUMENTS_ONLY and len(calls) == drawn.calls
+
+
+def test_the_expected_observations_stay_on_the_host(calc: Session) -> None:
+    expected = recorded(calc, "parse", "test_parse").expected
+    assert [(o["kind"], o["error"]) for o in expected.values()] == [
+        ("return", None),
+        ("exception", ["ValueError", "not a number: 'x'"]),
+    ]
 
 
 # -- generation --------------------------------------------------------------------------------
 
 
-ORIGINAL = {MODULE: source().encode()}
+def drawn(session: Session, name: str, test: str, **options: int) -> Recording:
+    return generate(session, recorded(session, name, test), **options)
 
 
 def test_generation_finds_a_wrong_answer_on_an_input_the_tests_never_used(calc: Session) -> None:
-    positive_only = "def triangle(n):\n    return n * (n + 1) // 2\n"
+    positive_only = candidate(triangle="def triangle(n):\n    return n * (n + 1) // 2\n")
     found = recorded(calc, "triangle", "test_triangle")
-    changes = candidate(triangle=positive_only)
-    generated = generate(calc, found, ORIGINAL, changes)
-    assert (replay(calc, found, changes).ok, first(generated).arguments) == (True, "(-1)")
+    caught = first(replay(calc, generate(calc, found), positive_only, generated=True))
+    assert (replay(calc, found, positive_only).ok, caught.generated, caught.arguments[:2]) == (
+        True,
+        True,
+        "(-",
+    )
 
 
 def test_generation_accepts_an_equivalent_candidate(calc: Session) -> None:
     closed = (
         "def triangle(n):\n    m = abs(n)\n    return (m * (m + 1) // 2) * (1 if n >= 0 else -1)\n"
     )
-    result = generate(
-        calc, recorded(calc, "triangle", "test_triangle"), ORIGINAL, candidate(triangle=closed)
-    )
+    generated = drawn(calc, "triangle", "test_triangle")
+    result = replay(calc, generated, candidate(triangle=closed), generated=True)
     assert result.ok and result.replayed >= 41, result  # every n in -20..20: the space is exhausted
 
 
 def test_generation_compares_exceptions_the_original_raises(calc: Session) -> None:
     lenient = "def parse(text):\n    return int(text) if text.isdigit() else 0\n"
-    result = generate(
-        calc, recorded(calc, "parse", "test_parse"), ORIGINAL, candidate(parse=lenient)
-    )
-    assert first(result).aspect == "exception" and first(result).expected.startswith(
-        "raised ValueError"
-    )
+    generated = drawn(calc, "parse", "test_parse")
+    found = first(replay(calc, generated, candidate(parse=lenient), generated=True))
+    assert found.aspect == "exception" and found.expected.startswith("raised ValueError")
 
 
 def test_generation_reports_a_candidate_that_does_not_import(calc: Session) -> None:
-    result = generate(
-        calc, recorded(calc, "triangle", "test_triangle"), ORIGINAL, {MODULE: b"def triangle(n:\n"}
-    )
+    generated = drawn(calc, "triangle", "test_triangle")
+    result = replay(calc, generated, {MODULE: b"def triangle(n:\n"}, generated=True)
     assert result.error and "SyntaxError" in result.error
+
+
+def test_the_same_seed_draws_the_same_inputs_and_another_seed_others(calc: Session) -> None:
+    found = recorded(calc, "triangle", "test_triangle")
+    first_draw, again, other = (generate(calc, found, examples=20, seed=s) for s in (7, 7, 8))
+    inputs = [[call["args"] for call in calls_in(r)] for r in (first_draw, again, other)]
+    assert (
+        inputs[0] == inputs[1],
+        first_draw.expected == again.expected,
+        inputs[0] != inputs[2],
+        0 < first_draw.calls <= 20,
+    ) == (True, True, True, True)
 
 
 # -- the bundled example -------------------------------------------------------------------------
@@ -369,88 +452,14 @@ def test_an_equivalent_rewrite_of_the_examples_normalize_passes_replay_and_gener
     )
     found = record(example, "wordfreq.text.normalize", ["tests/test_text.py"])
     changes = {"wordfreq/text.py": rewrite.encode()}
-    original = {"wordfreq/text.py": (EXAMPLE / "wordfreq/text.py").read_bytes()}
-    replayed, generated = (
-        replay(example, found, changes),
-        generate(example, found, original, changes),
-    )
+    replayed = replay(example, found, changes)
+    generated = replay(example, generate(example, found), changes, generated=True)
     assert (replayed.ok, replayed.replayed > 5, generated.ok, generated.replayed > 50) == (
         True,
     ) * 4
 
 
-# -- comparing values, directly ------------------------------------------------------------------
-
-
-class Point:
-    def __init__(self, x: object) -> None:
-        self.x = x
-
-
-class Slotted:
-    __slots__ = ("__hidden", "y")
-
-    def __init__(self, y: object) -> None:
-        self.y = y
-        self.__hidden = 0
-
-
-@pytest.mark.parametrize(
-    ("expected", "actual", "where"),
-    [
-        (1, 1.0, "the value: expected a int, got a float (1.0)"),
-        (True, 1, "the value: expected a bool, got a int (1)"),
-        ([1], (1,), "the value: expected a list, got a tuple ((1,))"),
-        ({"k": [1, 2]}, {"k": [1, 3]}, "at ['k'][1]: expected 2, got 3"),
-        ({1}, {1.0}, "at {1}: expected a int, got a float (1.0)"),
-        (0.0, -0.0, "the value: expected 0.0, got -0.0"),
-        (Point([1]), Point([2]), "at .x[0]: expected 1, got 2"),
-        (Slotted(1), Slotted(2), "at .y: expected 1, got 2"),
-        ([1, 2], [1, 2, 3], "the value: expected 2 items, got 3: [1, 2, 3]"),
-    ],
-)
-def test_values_differ_where_the_comparison_says(
-    expected: object, actual: object, where: str
-) -> None:
-    assert deep_diff(expected, actual) == where
-
-
-def test_dict_key_order_is_behaviour() -> None:
-    assert "different order" in (deep_diff({"a": 1, "b": 2}, {"b": 2, "a": 1}) or "")
-
-
-@pytest.mark.parametrize(
-    ("expected", "actual"),
-    [
-        (math.nan, math.nan),
-        ([math.nan, {"x": (1, "a")}], [math.nan, {"x": (1, "a")}]),
-        (Point(Point(3)), Point(Point(3))),
-        (frozenset({(1, 2)}), frozenset({(1, 2)})),
-        (ValueError("x"), ValueError("x")),
-    ],
-)
-def test_equal_values_have_no_difference(expected: object, actual: object) -> None:
-    assert deep_diff(expected, actual) is None
-
-
-def test_cycles_compare_without_recursing_forever() -> None:
-    a: list[object] = []
-    b: list[object] = []
-    a.append(a)
-    b.append(b)
-    assert deep_diff(a, b) is None
-
-
-def test_a_relative_tolerance_forgives_rounding_only() -> None:
-    near, far = (deep_diff([0.1 + 0.2], [0.3], tolerance=t) for t in (1e-9, 1e-20))
-    assert (near, far is not None) == (None, True)
-
-
-def test_twin_modules_classes_count_as_the_same_type() -> None:
-    twin = type(
-        "Point", (), {"__module__": "calc._ratchet_original_core", "__init__": Point.__init__}
-    )
-    assert deep_diff(twin(1), Point(1), twins={"calc._ratchet_original_core": __name__}) is None
+# -- pure parts ------------------------------------------------------------------------------------
 
 
 def test_reprs_are_cut_to_three_hundred_characters() -> None:
@@ -459,9 +468,16 @@ def test_reprs_are_cut_to_three_hundred_characters() -> None:
 
 def test_a_mismatch_describes_itself_in_one_sentence() -> None:
     found = Mismatch(
-        3, "return", "(10)", "returned 55", "returned 56", "the value: expected 55, got 56"
+        3, "return", "(10)", "returned 55", "returned 56", "at the top level: expected 55, got 56"
     )
     assert found.describe() == (
         "On recorded call #3 with arguments (10), it returned 55 with the original code, but "
-        "returned 56 with the candidate. First difference the value: expected 55, got 56."
+        "returned 56 with the candidate. First difference at the top level: expected 55, got 56."
+    )
+
+
+def test_an_identity_mismatch_says_the_result_shares_objects() -> None:
+    found = Mismatch(0, "identity", "([1])", "([1])", "(<an object seen before>)", generated=True)
+    assert found.describe().startswith("On a generated call with arguments ([1]), it left") and (
+        "shares objects with them differently" in found.describe()
     )

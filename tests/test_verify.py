@@ -21,7 +21,7 @@ WRONG = """\
 def unique_words(words: Iterable[str]) -> list[str]:
     return sorted(set(words))
 """
-FAST = ("--runs", "2", "--generate-seconds", "2", "--sandbox", "docker")
+FAST = ("--runs", "2", "--generate-examples", "20", "--sandbox", "docker")
 
 
 def tree_digest(root: Path) -> str:
@@ -66,8 +66,11 @@ def test_verify_accepts_a_faster_rewrite_and_leaves_the_tree_alone(
     )
     assert sorted(report) == sorted(
         ["version", "function", "verdict", "step", "reason", "evidence", "tests", "behaviour",
-         "instructions", "patch", "seconds"]
+         "instructions", "rests_on", "patch", "seconds"]
     )  # fmt: skip
+    rests_on = report["rests_on"]
+    assert rests_on["measured_runs"] >= 2 and rests_on["measured_calls_per_run"] > 0, rests_on
+    assert rests_on["recorded_calls_compared"] > 0 and rests_on["whole_process_runs"] == 1, rests_on
     assert max(instructions["after"]) < min(instructions["before"]) and instructions["gain"] > 0.5
     assert report["tests"]["passed"] == report["tests"]["baseline_passed"] > 0
     assert report["behaviour"]["calls_replayed"] > 0 and report["behaviour"]["mismatches"] == 0

@@ -3,7 +3,8 @@ every candidate.
 
 - the whole suite's outcome per test id (the passing set is the contract);
 - which tests (and pytest-benchmark benchmarks) call the target;
-- every call of the target during those tests, recorded (arguments, result, mutation, output);
+- every call of the target during those tests, recorded, and what the unchanged code does on each
+  (kept on the host); the same for Hypothesis inputs drawn by count and seed;
 - the instruction counts of the target on its workload;
 - a digest of every protected file (the layout's: tests, conftests, benchmarks, test config),
   so a candidate that writes to one is caught.
@@ -32,10 +33,12 @@ log = logging.getLogger(__name__)
 class GateOptions:
     min_gain: float = DEFAULT_MIN_GAIN  # the smallest median gain accepted (0.005 = 0.5%)
     float_tolerance: float = 0.0  # relative; 0 compares floats exactly
-    generate_seconds: float = 5.0  # Hypothesis's budget per candidate
-    max_examples: int = 200
+    generate_examples: int = 100  # Hypothesis inputs per target, by count (0: none)
+    generate_seed: int = 0  # the same inputs on every machine under any load
+    allow_state: bool = False  # accept state kept across calls (caches): documented opt-in
     max_calls: int = 200  # recorded calls kept per target
     timeout: float | None = None  # per sandboxed run; None: the sandbox's limit
+    screen: bool = True  # False only to prove the runtime checks hold alone (the corpus tests)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Baseline:
     paths: tuple[str, ...]  # what pytest collects for the whole suite (tests and benchmarks)
     callers: Callers
     recording: Recording
+    generated: Recording | None  # Hypothesis inputs by count and seed; None when turned off
     measurement: Measurement
     test_files: Mapping[str, str]  # repo path -> sha256 of each of the layout's protected files
 
@@ -88,11 +92,25 @@ def take_baseline(
         recording = behaviour.record(
             session, target.function, tests, timeout=options.timeout, max_calls=options.max_calls
         )
-        measurement = meter.measure(target.function, callers.workload)
+        generated = None
+        if options.generate_examples > 0:
+            log.info(
+                "baseline: drawing %d inputs for %s", options.generate_examples, target.function
+            )
+            generated = behaviour.generate(
+                session,
+                recording,
+                examples=options.generate_examples,
+                seed=options.generate_seed,
+                timeout=options.timeout,
+            )
+        measurement = meter.measure(
+            target.function, callers.workload, whole_passes=2 if options.allow_state else 1
+        )
     except (behaviour.BehaviourError, MeasurementError) as exc:
         raise GateError(f"the baseline of {target.function} could not be taken: {exc}") from exc
     files = {name: digest((repo.root / name).read_bytes()) for name in repo.layout.protected}
-    return Baseline(target, suite, paths, callers, recording, measurement, files)
+    return Baseline(target, suite, paths, callers, recording, generated, measurement, files)
 
 
 def run_baseline_suite(

@@ -56,14 +56,16 @@ def check_change(
 ) -> Verdict:
     """The verdict on a change already applied to the target's module."""
     seconds = dict(seconds or {})
-    if (refused := check_on_host(change, seconds)) is not None:
+    if (refused := check_on_host(change, seconds, screen=ctx.options.screen)) is not None:
         return refused
     return _run_steps(ctx, change, seconds, progress)
 
 
-def check_on_host(change: Change, seconds: dict[str, float]) -> Verdict | None:
+def check_on_host(
+    change: Change, seconds: dict[str, float], *, screen: bool = True
+) -> Verdict | None:
     """The checks that need no sandbox, after apply: the same code as before, then the static
-    screen. None when the change may go on to the runtime steps."""
+    screen (unless `screen` is off). None when the change may go on to the runtime steps."""
     if change.unchanged:
         function, path = change.target.function, change.target.path
         reason = (
@@ -71,7 +73,7 @@ def check_on_host(change: Change, seconds: dict[str, float]) -> Verdict | None:
             "comments and layout), so it cannot execute fewer instructions; change the code."
         )
         return Verdict(function, "rejected", "apply", reason, patch=change.patch, seconds=seconds)
-    return _screen(change.target, change, seconds)
+    return _screen(change.target, change, seconds) if screen else None
 
 
 def _screen(target: Target, change: Change, seconds: dict[str, float]) -> Verdict | None:

@@ -4,13 +4,15 @@ applied. Each returns a `Check`: passed, or failed with a reason and the evidenc
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from statistics import median
 
 from profilers import behaviour
-from profilers.behaviour import BehaviourResult
+from profilers.behaviour import Recording
 from profilers.compare import compare_counts
 from profilers.counts import IncomparableCounts
-from profilers.measure import MeasurementError, Meter
+from profilers.measure import MeasurementError, Meter, Whole
 from profilers.probe import probe_files
 from profilers.runs import tail
 from profilers.suite import SuiteReport, run_suite
@@ -21,6 +23,8 @@ from .target import Change
 from .verdict import Instructions, SuiteTally
 
 TAIL_LINES = 30
+WHOLE_SHARE = 0.5  # of the saving inside the function that must show in the whole process
+WHOLE_NOISE = 1e-5  # of the whole process's count: what identical runs may differ by
 
 
 @dataclass(frozen=True)
@@ -180,38 +184,28 @@ def _written_tests(base: Baseline, run: RunResult) -> str | None:
 
 
 def check_behaviour(ctx: Context, change: Change) -> Check:
-    base, options = ctx.baseline, ctx.options
-    result = behaviour.replay(
-        ctx.session,
-        base.recording,
-        change.files,
-        timeout=options.timeout,
-        float_tolerance=options.float_tolerance,
-        hide=tuple(base.test_files),
-    )
-    return _behaviour_check(result, "recorded call", generated=False)
+    base = ctx.baseline
+    return _replayed(ctx, change, base.recording, "recorded call")
 
 
 def check_generated(ctx: Context, change: Change) -> Check:
-    base, options = ctx.baseline, ctx.options
-    target = change.target
-    if options.generate_seconds <= 0:
-        return Check(True, generated=0)
-    result = behaviour.generate(
+    generated = ctx.baseline.generated
+    if generated is None:
+        return Check(True, "generated inputs are turned off (generate_examples = 0)", generated=0)
+    return _replayed(ctx, change, generated, "generated input")
+
+
+def _replayed(ctx: Context, change: Change, recording: Recording, what: str) -> Check:
+    generated = what == "generated input"
+    result = behaviour.replay(
         ctx.session,
-        base.recording,
-        {target.path: target.source},
+        recording,
         change.files,
-        seconds=options.generate_seconds,
-        max_examples=options.max_examples,
-        timeout=options.timeout,
-        float_tolerance=options.float_tolerance,
-        hide=tuple(base.test_files),
+        timeout=ctx.options.timeout,
+        float_tolerance=ctx.options.float_tolerance,
+        hide=tuple(ctx.baseline.test_files),
+        generated=generated,
     )
-    return _behaviour_check(result, "generated input", generated=True)
-
-
-def _behaviour_check(result: BehaviourResult, what: str, *, generated: bool) -> Check:
     counts = {"generated" if generated else "replayed": result.replayed}
     if result.error:
         return Check(False, result.error, evidence(result.run), **counts)  # type: ignore[arg-type]
@@ -226,10 +220,29 @@ def _behaviour_check(result: BehaviourResult, what: str, *, generated: bool) -> 
             mismatches=result.total_mismatches,
             **counts,  # type: ignore[arg-type]
         )
+    if result.replayed == 0:
+        why = recording.note or _why_empty(recording)
+        return Check(
+            False,
+            f"no {what} could be compared ({why}), so nothing shows the candidate behaves as "
+            "the original does; a step that could not do its work never counts as passed.",
+            **counts,  # type: ignore[arg-type]
+        )
     return Check(True, **counts)  # type: ignore[arg-type]
 
 
+def _why_empty(recording: Recording) -> str:
+    if recording.calls == 0:
+        return "none was recorded"
+    return (
+        f"of {recording.calls} kept, {recording.unreplayable} cannot be replayed "
+        f"(unpicklable arguments, or the unchanged code did not repeat itself)"
+    )
+
+
 def check_efficiency(ctx: Context, change: Change) -> Check:
+    """Fewer instructions inside the function on its workload, the same outputs while measured,
+    and the saving visible in the whole process (see whole_problem)."""
     base = ctx.baseline
     before = base.measurement
     try:
@@ -243,11 +256,81 @@ def check_efficiency(ctx: Context, change: Change) -> Check:
         tuple(c.value for c in before.counts),
         tuple(c.value for c in after.counts),
         comparison,
+        calls=after.calls,
     )
     workload = " ".join(shlex.quote(t) for t in before.workload[:3])
     evidence = f"workload: {workload}{' ...' if len(before.workload) > 3 else ''}"
+    if problem := outputs_problem(before.digests, after.digests, "measured run"):
+        return Check(False, problem, evidence, instructions=counts)
     if not comparison.accepted:
         return Check(
             False, f"not measurably cheaper: {comparison.reason}", evidence, instructions=counts
         )
+    if before.whole is None:
+        return Check(True, comparison.reason, evidence, instructions=counts)
+    try:
+        whole = ctx.meter.whole(
+            change.target.function, before.workload, change.files, before.whole.passes
+        )
+    except MeasurementError as exc:
+        return Check(False, f"the whole process could not be measured: {exc}", evidence)
+    counts = replace(counts, whole_before=before.whole.value, whole_after=whole.value)
+    if problem := outputs_problem(before.whole.digests, whole.digests, "whole-process run"):
+        return Check(False, problem, evidence, instructions=counts)
+    region = median([c.value for c in before.counts]) - median([c.value for c in after.counts])
+    if problem := whole_problem(region, before.whole, whole, ctx.options.allow_state):
+        return Check(False, problem, evidence, instructions=counts)
     return Check(True, comparison.reason, evidence, instructions=counts)
+
+
+def outputs_problem(before: Sequence[str], after: Sequence[str], run: str) -> str | None:
+    """Why the candidate's outputs in a measured run are not the unchanged code's, if they are
+    not: the count of measured calls, then each call the unchanged code answered the same way
+    in every run."""
+    if len(before) != len(after):
+        return (
+            f"the workload made {len(after)} measured calls with the candidate and "
+            f"{len(before)} without, in the {run}: a rewrite must not change how often "
+            "its function is called."
+        )
+    for number, (a, b) in enumerate(zip(before, after, strict=True), 1):
+        if a and a != b:
+            return (
+                f"the candidate's outputs while measured differ from the original's (call "
+                f"{number} of the {run}): it behaves one way under measurement and another in "
+                "the replay, which is how code that detects the counter games it."
+            )
+    return None
+
+
+def whole_problem(region: float, before: Whole, after: Whole, allow_state: bool) -> str | None:
+    """Why the saving inside the function does not show in the whole process, if it does not.
+
+    `region` is the saving per measured (warm) pass. The whole process is a fresh one running
+    the workload once, or with `allow_state` twice (warm-up, then measured, as the region run
+    does). A real saving shows there at least once over, less noise; a saving that comes from
+    state across calls (a cache the warm-up pass filled: in one cold pass it saves nothing), or
+    from work moved to import time, to another process or thread, does not."""
+    saved = before.value - after.value
+    needed = WHOLE_SHARE * region - WHOLE_NOISE * before.value
+    if saved >= needed:
+        return None
+    passes = f"{before.passes} pass{'es' if before.passes > 1 else ''} of the workload"
+    if before.passes == 1 and not allow_state:
+        what = (
+            "That is what state across calls, work done at import, in a child process or in "
+            "another thread look like. If the speedup is a cache you want (state kept across "
+            "calls), pass --allow-state; work at import time, in another process or thread is "
+            "never counted as a saving."
+        )
+    else:
+        what = (
+            "That is what work done at import, in a child process or in another thread looks "
+            "like; it is not a saving."
+        )
+    return (
+        f"the saving does not show in the whole process: inside the function it is "
+        f"{region:,.0f} instructions per pass, but the whole process (a fresh one, {passes}, "
+        f"child processes included) went from {before.value:,} to {after.value:,} instructions "
+        f"({saved:+,} saved, at least {needed:,.0f} expected). {what}"
+    )

@@ -34,6 +34,9 @@ class Instructions:
     before: tuple[int, ...]
     after: tuple[int, ...]
     comparison: Comparison | None = None
+    calls: int = 0  # outermost calls of the function in one measured pass
+    whole_before: int | None = None  # the whole process's count (children included), if taken
+    whole_after: int | None = None
 
     @property
     def gain(self) -> float | None:
@@ -59,6 +62,19 @@ class Verdict:
     def accepted(self) -> bool:
         return self.status == "accepted"
 
+    def rests_on(self) -> dict[str, int]:
+        """How much evidence the verdict rests on: a verdict says what it saw, not only what it
+        concluded."""
+        counts = self.instructions
+        return {
+            "tests_passed": self.tests.passed,
+            "recorded_calls_compared": self.behaviour.calls_replayed,
+            "generated_inputs_compared": self.behaviour.generated,
+            "measured_runs": len(counts.after) if counts else 0,
+            "measured_calls_per_run": counts.calls if counts else 0,
+            "whole_process_runs": int(counts is not None and counts.whole_after is not None),
+        }
+
     def to_json(self) -> dict[str, Any]:
         counts = self.instructions
         return {
@@ -78,7 +94,11 @@ class Verdict:
                 "before": list(counts.before),
                 "after": list(counts.after),
                 "gain": None if counts.gain is None else round(counts.gain, 6),
+                "whole_process": None
+                if counts.whole_after is None
+                else {"before": counts.whole_before, "after": counts.whole_after},
             },
+            "rests_on": self.rests_on(),
             "patch": self.patch,
             "seconds": {step: round(s, 3) for step, s in self.seconds.items()},
         }

@@ -1,147 +1,67 @@
-"""Mode "generate": Hypothesis inputs shaped like the recorded ones, original against candidate.
+"""Mode "generate": Hypothesis inputs shaped like the recorded ones, by count and seed.
 
-The original module's source runs as a private sibling of the candidate's module, so both live
-in one process; every drawn input runs on fresh copies through both, and the first difference
-is shrunk by Hypothesis. With strategies.py, the only probe modules that import anything outside
-the standard library, so they are imported only when a generation runs.
+It runs against the unchanged code only, once per target: it draws up to `examples` distinct
+inputs (the same ones on every machine under any load: a count and a seed, never a time budget)
+and writes them as a recording of their own, arguments only. The host then checks that recording
+against the unchanged code and replays it against each candidate, exactly as it does the recorded
+calls, so the candidate never shares a process with the original or sees an expected output.
+With strategies.py, the only probe modules that import anything outside the standard library,
+so they are imported only when a generation runs.
 """
 
 from __future__ import annotations
 
-import sys
-import time
-import types
-from collections.abc import Callable
+import pickle
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, given, reject, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 
-from .calls import Difference, Outcome, compare_outcomes, mismatch, run_call
 from .protocol import GenerateConfig
 from .replay import Recording, Tally, import_target
 from .strategies import call_strategy
-from .values import describe_arguments, freeze
-
-ORIGINAL_PREFIX = "_ratchet_original_"
-
-
-def load_original(path: str, module_name: str) -> types.ModuleType:
-    """The original module's source, executed as a sibling of the candidate module under a
-    private name: relative imports and __file__ resolve as they did for the original."""
-    candidate = sys.modules[module_name]
-    package = candidate.__package__ or ""
-    leaf = module_name.rpartition(".")[2]
-    private = f"{package}.{ORIGINAL_PREFIX}{leaf}" if package else ORIGINAL_PREFIX + leaf
-    module = types.ModuleType(private)
-    module.__file__ = getattr(candidate, "__file__", None) or path
-    module.__package__ = package
-    sys.modules[private] = module
-    with open(path, "rb") as handle:
-        source = handle.read()
-    exec(compile(source, module.__file__, "exec"), module.__dict__)
-    return module
-
-
-def follow(module: types.ModuleType, attributes: list[str]) -> Callable[..., Any]:
-    owner: Any = module
-    for name in attributes[:-1]:
-        owner = getattr(owner, name)
-    raw = vars(owner)[attributes[-1]]
-    return raw.__func__ if isinstance(raw, (staticmethod, classmethod)) else raw
-
-
-def stable_outcome(
-    original: Callable[..., Any],
-    blob: bytes | None,
-    limit: float,
-    tolerance: float,
-    parameters: list[str],
-) -> tuple[bytes, Outcome] | None:
-    """What the original does on the input, if it does it twice the same way within the limit."""
-    if blob is None:
-        return None
-    first = run_call(original, blob, limit)
-    if first.kind == "timeout":
-        return None
-    again = run_call(original, blob, limit)
-    return None if compare_outcomes(first, again, tolerance, {}, parameters) else (blob, first)
+from .values import PICKLE_PROTOCOL, freeze
 
 
 def generate_calls(config: GenerateConfig, recording: Recording, tally: Tally) -> None:
-    """Draw inputs, run the original and the candidate on copies of each, stop at the first
-    difference and let Hypothesis shrink it; inputs on which the original is unstable or too
-    slow are skipped."""
-    candidate, module_name, attributes = import_target(recording["target"])
-    original_module = load_original(config.original, module_name)
-    original = follow(original_module, attributes)
-    twins = {original_module.__name__: module_name}
-    strategy = call_strategy(recording, candidate)
+    function, _, _ = import_target(recording["target"])
+    strategy = call_strategy(recording, function)
+    drawn: list[bytes] = []
     if strategy is None:
-        tally.note = "no input could be generated: no replayable recorded call and no annotations of builtin types"
-        return
-    search = Search(config, original, candidate, twins, recording.get("parameters", []))
+        tally.note = (
+            "no input could be generated: no replayable recorded call and no annotations of "
+            "builtin types"
+        )
+    else:
+        _draw(strategy, config, drawn, tally)
+    calls = [
+        {"index": i, "test": "", "args": blob, "replayable": True, "duration": 0.0}
+        for i, blob in enumerate(drawn)
+    ]
+    generated = {**{k: v for k, v in recording.items() if k != "calls"}, "calls": calls}
+    with open(config.output, "wb") as handle:
+        pickle.dump(generated, handle, protocol=PICKLE_PROTOCOL)
+    tally.replayed = len(calls)
+
+
+def _draw(strategy: Any, config: GenerateConfig, drawn: list[bytes], tally: Tally) -> None:
+    seen: set[bytes] = set()
+
+    def keep(example: Any) -> None:
+        blob = freeze(example)
+        if blob is None:
+            tally.skipped += 1
+        elif blob not in seen and len(drawn) < config.examples:
+            seen.add(blob)
+            drawn.append(blob)
+
     run = settings(
-        max_examples=config.max_examples,
+        max_examples=config.examples,
         deadline=None,
         database=None,
-        derandomize=True,
-        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+        phases=[Phase.generate],
         suppress_health_check=list(HealthCheck),
-        report_multiple_bugs=False,
-    )(given(strategy)(search.check))
+    )(seed(config.seed)(given(strategy)(keep)))
     try:
         run()
-    except BaseException as exc:  # Different, or Hypothesis giving up (unsatisfiable, flaky)
-        if search.found is None:
-            tally.note = f"Hypothesis stopped early: {type(exc).__name__}: {str(exc)[:300]}"
-    tally.replayed, tally.skipped = search.examples, search.skipped
-    if search.found is not None:
-        drawn, found = search.found
-        tally.total = 1
-        tally.mismatches = [mismatch(search.first or 0, "", describe_arguments(*drawn), found)]
-
-
-class Different(Exception):
-    """A generated input on which the candidate and the original differ."""
-
-
-class Search:
-    """The property Hypothesis checks: the candidate does what the original does, within the
-    time budget (searching until `seconds`, shrinking until twice that)."""
-
-    def __init__(
-        self,
-        config: GenerateConfig,
-        original: Callable[..., Any],
-        candidate: Callable[..., Any],
-        twins: dict[str, str],
-        parameters: list[str],
-    ) -> None:
-        self.tolerance, self.limit = config.float_tolerance, config.call_timeout
-        self.original, self.candidate = original, candidate
-        self.twins, self.parameters = twins, parameters
-        now = time.monotonic()
-        self.stop, self.hard_stop = now + config.seconds, now + 2 * config.seconds
-        self.examples = self.skipped = 0
-        self.first: int | None = None
-        self.found: tuple[Any, Difference] | None = None
-
-    def check(self, drawn: tuple[tuple[Any, ...], dict[str, Any]]) -> None:
-        searching = self.first is None
-        if time.monotonic() > (self.stop if searching else self.hard_stop):
-            return
-        expected = stable_outcome(
-            self.original, freeze(drawn), self.limit, self.tolerance, self.parameters
-        )
-        if expected is None:
-            self.skipped += searching
-            reject()
-            return
-        blob, before = expected
-        actual = run_call(self.candidate, blob, max(self.limit, 10 * before.duration))
-        self.examples += searching
-        found = compare_outcomes(before, actual, self.tolerance, self.twins, self.parameters)
-        if found is not None:
-            self.first = self.examples if searching else self.first
-            self.found = (drawn, found)
-            raise Different()
+    except BaseException as exc:  # Hypothesis giving up (unsatisfiable strategies)
+        tally.note = f"Hypothesis stopped early: {type(exc).__name__}: {str(exc)[:300]}"

@@ -1,7 +1,14 @@
 """Mode "measure": a warm-up pass over the selected tests, then the measured pass.
 
 In the measured pass the heap is perturbed, gc is collected then disabled, and the counter runs
-only inside the outermost calls of the target (recursion counted once).
+only inside the outermost calls of the target (recursion counted once). After each outermost
+call of the measured pass, a digest of what it returned (or raised) and of its arguments
+afterwards goes out on the channel, outside the counted region: the host compares them with the
+unchanged code's, so code that behaves differently while measured is caught. The count itself
+is never read in this process: callgrind writes it when the process has ended, and the host
+reads it (perf and bytecode counts, which only this process can see, are sent as the result).
+
+With `passes` = 1 the measured pass is the only one (a cold process): the whole-process count.
 """
 
 from __future__ import annotations
@@ -10,22 +17,26 @@ import gc
 from collections.abc import Callable
 from typing import Any
 
+from .channel import send
 from .counters import fingerprint, make_counter
+from .observe import digest, snapshot
 from .plugin import tryfirst
 from .protocol import MeasureConfig, MeasureResult, write_result
 from .targets import install
+from .values import exception_summary
 
 
 class MeasurePlugin:
     def __init__(self, config: MeasureConfig, output: str) -> None:
         self.config = config
         self.output = output
-        self.counter = make_counter(config.counter, config.callgrind_out)
+        self.counter = make_counter(config.counter)
         self.measuring = False
         self.calls = 0
         self.outcomes = {"passed": 0, "failed": 0, "skipped": 0}
         self.errors: list[str] = []
         self.ballast: list[bytearray] = []
+        self.send = send  # bound before any test or repo code is imported
 
     def pytest_configure(self, config: Any) -> None:
         try:
@@ -38,23 +49,39 @@ class MeasurePlugin:
         counter = self.counter
         inside = getattr(counter, "run_inside", None)
 
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            if inside is not None:
+                return inside(lambda: function(*args, **kwargs))
+            counter.enter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                counter.leave()
+
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if depth[0] or not self.measuring:
                 return function(*args, **kwargs)
             depth[0] += 1
             self.calls += 1
+            outcome: Any = None
             try:
-                if inside is not None:
-                    return inside(lambda: function(*args, **kwargs))
-                counter.enter()
-                try:
-                    return function(*args, **kwargs)
-                finally:
-                    counter.leave()
+                outcome = counted(*args, **kwargs)
+                return outcome
+            except BaseException as exc:
+                outcome = exception_summary(exc)
+                raise
             finally:
                 depth[0] -= 1
+                self.sent(outcome, args, kwargs)
 
         return wrapper
+
+    def sent(self, outcome: Any, args: Any, kwargs: Any) -> None:
+        try:
+            shown = digest(snapshot([outcome, list(args), kwargs]))
+        except Exception as exc:  # a value whose walk fails is still a value: say so
+            shown = f"unshowable {type(exc).__name__}"
+        self.send("call", shown)
 
     def pytest_runtest_logreport(self, report: Any) -> None:
         if report.failed:
@@ -68,7 +95,8 @@ class MeasurePlugin:
     def pytest_runtestloop(self, session: Any) -> Any:
         if session.config.option.collectonly or session.testsfailed:
             return None  # collection errors: let pytest report them as usual
-        run_items(session)
+        if self.config.passes > 1:
+            run_items(session)
         self.begin_measured_pass()
         try:
             run_items(session)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import Any, TypeVar
 
+from .channel import open_channel
 from .protocol import (
     CONFIG_ENV,
     CallersConfig,
@@ -51,6 +52,7 @@ def register(config: Any) -> None:
     with suppress(OSError):  # nothing the tests run can read where the result goes
         os.remove(path)
     settings, output = decode_config(text)
+    open_channel(output)  # its primitives and its fd, before any test or repo code is imported
     config.pluginmanager.register(make_plugin(settings, output), f"ratchet_probe-{settings.mode}")
 
 

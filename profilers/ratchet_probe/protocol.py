@@ -1,10 +1,11 @@
 """What the host and the probe say to each other: one config and one result shape per mode.
 
-The host writes a config file and names it in $RATCHET_PROBE; the probe reads it, deletes it, and
-writes its result as JSON where the config's envelope says. Both files are JSON objects:
+The host writes a config file and names it in $RATCHET_PROBE; the probe reads it, deletes it
+before any repo code runs, and sends what it sees on the result channel (channel.py), keyed by
+the envelope's nonce, the result last:
 
-    config  {"mode": "suite", "output": "/ws/.ratchet/probe/result-<nonce>.json", "config": {...}}
-    result  {"mode": "suite", ...the result's fields...}
+    config  {"mode": "suite", "output": "<nonce>", "config": {...}}
+    result  frame "result": {"mode": "suite", ...the result's fields...}
 
 A config's `encode` and `decode_config` are the envelope; each config's `read_result` turns the
 result's JSON back into its frozen shape, checking each field's kind and raising ProtocolError
@@ -34,9 +35,9 @@ class ProtocolError(ValueError):
 class _Config:
     mode: ClassVar[str]
 
-    def encode(self, output: str) -> str:
-        """The config file's text: the mode, where the result goes, and the mode's fields."""
-        return json.dumps({"mode": self.mode, "output": output, "config": _dump(self)})
+    def encode(self, nonce: str) -> str:
+        """The config file's text: the mode, the channel's nonce, and the mode's fields."""
+        return json.dumps({"mode": self.mode, "output": nonce, "config": _dump(self)})
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,8 @@ class MeasureConfig(_Config):
     target: str
     counter: str  # "callgrind" | "perf" | "bytecode"
     perturbation: int = 0  # heap-state variant
-    callgrind_out: str = ""  # callgrind's output file, read back for the client-request total
     salt: str = ""  # mixed into the fingerprint (the counter's version)
+    passes: int = 2  # 2: warm-up, then measured; 1: the measured pass only, in a cold process
 
     def read_result(self, data: object) -> MeasureResult:
         return _load(MeasureResult, _of_mode(data, self.mode))
@@ -77,7 +78,7 @@ class MeasureConfig(_Config):
 @dataclass(frozen=True)
 class MeasureResult:
     calls: int  # outermost calls of the target in the measured pass
-    value: int | None  # the count; None when only callgrind's output file holds it
+    value: int | None  # the count; None for callgrind, whose output file the host reads
     counter: str
     unit: str
     impl: str  # how the region was bracketed, e.g. "client-requests"
@@ -155,49 +156,33 @@ class ReplayConfig(_Config):
 
 @dataclass(frozen=True)
 class GenerateConfig(_Config):
-    """Hypothesis inputs shaped like the recorded ones, original against candidate."""
+    """Hypothesis inputs shaped like the recorded ones, drawn by count and seed against the
+    unchanged code, written as a recording of their own (arguments only)."""
 
     mode: ClassVar[str] = "generate"
     recording: str
-    original: str  # the original module's source file
-    seconds: float = 5.0
-    max_examples: int = 200
-    float_tolerance: float = 0.0
-    call_timeout: float = 2.0
+    output: str  # where the generated recording goes
+    examples: int = 100
+    seed: int = 0
 
     def read_result(self, data: object) -> CheckResult:
         return read_check_result(_of_mode(data, self.mode))
 
 
 @dataclass(frozen=True)
-class MismatchRecord:
-    index: int  # the recorded call's index (generate: the example's number)
-    test: str  # the test that made the recorded call ("" for a generated one)
-    aspect: str  # "return" | "exception" | "mutation" | "stdout"
-    arguments: str  # a short repr of the arguments, as a call shows them
-    expected: str
-    actual: str
-    where: str = ""  # where inside the value the first difference is
-
-
-@dataclass(frozen=True)
 class CheckResult:
-    replayed: int = 0  # calls replayed (generate: examples compared)
-    skipped: int = 0  # calls not replayable (generate: inputs the original was unstable on)
-    total: int = 0  # calls that differed
-    mismatches: tuple[MismatchRecord, ...] = ()  # the first few
+    """How a replay or a generation went; what each call did travels in its own frames and is
+    compared on the host, never here."""
+
+    replayed: int = 0  # calls replayed (generate: inputs drawn)
+    skipped: int = 0  # calls not replayable (generate: inputs that could not be pickled)
     error: str | None = None  # the check could not run, e.g. the candidate does not import
     note: str | None = None  # worth knowing, not a failure
-    dropped: int = 0  # self_check: calls the unchanged code did not reproduce
     unreplayable: int = 0  # self_check: unreplayable calls in the rewritten recording
 
 
 def read_check_result(data: object) -> CheckResult:
-    raw = data.get("mismatches", ()) if isinstance(data, dict) else ()
-    if not isinstance(raw, list):
-        raise ProtocolError("CheckResult.mismatches should be a list")
-    mismatches = tuple(_load(MismatchRecord, m) for m in raw)
-    return _load(CheckResult, data, mismatches=mismatches)
+    return _load(CheckResult, data)
 
 
 Config = Union[
@@ -230,13 +215,9 @@ def decode_config(text: str) -> tuple[Config, str]:
         known = ", ".join(CONFIGS)
         raise ProtocolError(f"the probe's config names no mode it knows ({known})")
     output = envelope.get("output")
-    if not isinstance(output, str):
-        raise ProtocolError("the probe's config says nowhere to write the result")
+    if not isinstance(output, str) or not output.isalnum():
+        raise ProtocolError("the probe's config carries no channel nonce")
     return _load(CONFIGS[envelope["mode"]], envelope.get("config")), output
-
-
-def encode_result(mode: str, result: Result) -> str:
-    return json.dumps({"mode": mode, **_dump(result)})
 
 
 # -- loading with each field's kind checked --------------------------------------------------
@@ -319,11 +300,8 @@ def _fits(value: Any, annotation: str) -> bool:
     return False
 
 
-def write_result(path: str, mode: str, result: Result) -> None:
-    """Write the result where the config said, whole or not at all."""
-    import os
+def write_result(nonce: str, mode: str, result: Result) -> None:
+    """Send the result as the channel's last frame."""
+    from .channel import open_channel
 
-    tmp = path + ".tmp"
-    with open(tmp, "w") as handle:
-        handle.write(encode_result(mode, result))
-    os.replace(tmp, path)
+    open_channel(nonce).send("result", {"mode": mode, **_dump(result)})

@@ -1,5 +1,5 @@
 """Replaying recorded calls against the code in the workspace (the candidate, or the unchanged
-code when the recording checks itself)."""
+code when the recording checks itself), sending what each call did to the host."""
 
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-from .calls import compare_outcomes, mismatch, recorded_outcome, run_call
-from .protocol import MismatchRecord, ReplayConfig
+from .channel import send
+from .observe import digest, observe_call
+from .protocol import ReplayConfig
 from .targets import resolve
 from .values import MISSING, PICKLE_PROTOCOL, describe_arguments, thaw
-
-MAX_MISMATCHES = 5
 
 Recording = dict[str, Any]  # the pickle record.py writes: target, calls, parameters, sys_path
 
@@ -32,10 +31,7 @@ class Tally:
     def __init__(self) -> None:
         self.replayed = 0
         self.skipped = 0
-        self.total = 0
-        self.mismatches: list[MismatchRecord] = []
         self.note: str | None = None
-        self.dropped = 0
         self.unreplayable = 0
 
 
@@ -92,52 +88,68 @@ def prepare_sys_path(recording: Recording) -> None:
 
 
 def replay_calls(config: ReplayConfig, recording: Recording, tally: Tally) -> None:
-    """Replay every replayable call in order; with self_check, twice, and rewrite the recording
-    with the calls that did not reproduce (or could not be loaded) marked unreplayable."""
-    function, _, _ = import_target(recording["target"])
-    parameters = recording.get("parameters", [])
+    """Replay every replayable call in order and send what each did ("call" frames); with
+    self_check (the unchanged code), twice, the second time as a digest, and rewrite the
+    recording with arguments only: the candidate's process never sees an expected output."""
+    function, module_name, _ = import_target(recording["target"])
+    module = sys.modules.get(module_name)
     problems: dict[int, str] = {}
+    durations: dict[int, float] = {}
+    if config.self_check:
+        send("parameters", list(recording.get("parameters", [])))
     for number in range(2 if config.self_check else 1):
         for call in recording["calls"]:
-            if not call["replayable"] or call["index"] in problems:
+            index = call["index"]
+            if not call["replayable"] or index in problems:
                 tally.skipped += number == 0
                 continue
-            limit = max(config.call_timeout, 20 * call["duration"])
+            limit = max(config.call_timeout, 20 * call.get("duration", 0.0))
             try:
-                actual = run_call(function, call["args"], limit)
+                observed, duration = observe_call(function, call["args"], limit, module)
             except ValueError as exc:
-                problems[call["index"]] = f"{exc} outside the test run"
+                problems[index] = f"{exc} outside the test run"
                 tally.skipped += 1
                 continue
             tally.replayed += number == 0
-            expected = recorded_outcome(call)
-            found = compare_outcomes(expected, actual, config.float_tolerance, {}, parameters)
-            if found is None:
-                continue
-            problems[call["index"]] = (
-                f"not reproducible: the {found.aspect} differed on replay "
-                f"({found.where or found.actual})"
-            )
+            durations.setdefault(index, duration)
             if number == 0:
-                tally.total += 1
-                if len(tally.mismatches) < MAX_MISMATCHES:
-                    shown = _arguments_of(call)
-                    tally.mismatches.append(mismatch(call["index"], call["test"], shown, found))
+                shown = _arguments_of(call) if config.self_check else ""
+                send("call", {"i": index, "o": observed, "a": shown, "t": call.get("test", "")})
+            else:
+                send("again", {"i": index, "h": digest(observed)})
     if config.rewrite:
-        rewrite_recording(config.rewrite, recording, problems, tally)
+        rewrite_recording(config.rewrite, recording, problems, durations, tally)
 
 
 def rewrite_recording(
-    path: str, recording: Recording, problems: dict[int, str], tally: Tally
+    path: str,
+    recording: Recording,
+    problems: dict[int, str],
+    durations: dict[int, float],
+    tally: Tally,
 ) -> None:
-    """The recording with the calls that did not reproduce marked unreplayable, and why."""
+    """The recording as candidates get it: each call's arguments, and how long the unchanged code
+    took on it; calls whose arguments did not load are marked unreplayable, and why."""
+    calls = []
     for call in recording["calls"]:
-        if call["index"] in problems:
-            call["replayable"], call["reason"] = False, problems[call["index"]]
+        index = call["index"]
+        replayable = call["replayable"] and index not in problems
+        calls.append(
+            {
+                "index": index,
+                "test": call.get("test", ""),
+                "args": call["args"] if replayable else None,
+                "replayable": replayable,
+                "reason": problems.get(index, call.get("reason")),
+                "duration": durations.get(index, call.get("duration", 0.0)),
+            }
+        )
+    kept = {
+        k: recording[k] for k in ("version", "target", "parameters", "sys_path") if k in recording
+    }
     with open(path, "wb") as handle:
-        pickle.dump(recording, handle, protocol=PICKLE_PROTOCOL)
-    tally.dropped = sum(p.startswith("not reproducible") for p in problems.values())
-    tally.unreplayable = sum(not c["replayable"] for c in recording["calls"])
+        pickle.dump({**kept, "calls": calls}, handle, protocol=PICKLE_PROTOCOL)
+    tally.unreplayable = sum(not c["replayable"] for c in calls)
 
 
 def _arguments_of(call: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
+from .channel import open_channel
 from .protocol import (
     CONFIG_ENV,
     CheckResult,
@@ -37,6 +38,7 @@ def run_script(command: str, config_path: str | None = None) -> None:
         text = handle.read()
     os.remove(path)
     config, output = decode_config(text)
+    open_channel(output)
     if config.mode != command or not isinstance(config, (ReplayConfig, GenerateConfig)):
         raise ProtocolError(f"`{command}` was asked for, but the config is for {config.mode}")
     run = _runner(config)  # imports the generator (and Hypothesis) before the snapshot
@@ -57,11 +59,8 @@ def run_script(command: str, config_path: str | None = None) -> None:
     result = build(
         replayed=tally.replayed,
         skipped=tally.skipped,
-        total=tally.total,
-        mismatches=tuple(tally.mismatches),
         error=error,
         note=tally.note,
-        dropped=tally.dropped,
         unreplayable=tally.unreplayable,
     )
     write(output, command, result)

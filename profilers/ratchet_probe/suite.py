@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .channel import send
 from .plugin import tryfirst
 from .protocol import SuiteResult, write_result
 from .tamper import take_snapshot, tampered_since
@@ -18,8 +19,14 @@ class SuitePlugin:
         self.collected = 0
         self.interrupted: str | None = None  # pytest.exit or KeyboardInterrupt ended the session
         self.before = take_snapshot()
+        self.send = send  # bound before any test code runs
 
     def note(self, report: Any) -> None:
+        self._note(report)
+        if report.nodeid in self.outcomes:
+            self.send("outcome", [report.nodeid, self.outcomes[report.nodeid]])
+
+    def _note(self, report: Any) -> None:
         nodeid, when = report.nodeid, report.when
         xfail = hasattr(report, "wasxfail")
         if when == "call":
@@ -36,7 +43,9 @@ class SuitePlugin:
 
     def note_collection(self, report: Any) -> None:
         if report.failed:
-            self.outcomes[report.nodeid or "<collection>"] = "error"
+            nodeid = report.nodeid or "<collection>"
+            self.outcomes[nodeid] = "error"
+            self.send("outcome", [nodeid, "error"])
 
     def pytest_runtest_logreport(self, report: Any) -> None:
         self.note(report)
