@@ -111,8 +111,21 @@ class Settings(BaseModel):
         ge=0,
         description="Relative tolerance when comparing floats in replayed calls (0: exact).",
     )
-    generate_seconds: float = Field(
-        5.0, ge=0, description="Time Hypothesis spends generating extra inputs (0 turns it off)."
+    generate_examples: int = Field(
+        100,
+        ge=0,
+        le=10_000,
+        description="Hypothesis inputs generated per target, as a count, so a verdict does not "
+        "depend on how loaded the machine is (0 turns generated inputs off).",
+    )
+    generate_seed: int = Field(
+        0, ge=0, description="Seed of the generated inputs: the same inputs on every machine."
+    )
+    allow_state: bool = Field(
+        False,
+        description="Accept a candidate whose speedup comes from state kept across calls (a "
+        "cache). By default the gate rejects it, because the saving does not show in a fresh "
+        "process.",
     )
     # Optimize.
     max_functions: int = Field(3, ge=1, description="How many of the hottest functions to work on.")
@@ -164,8 +177,9 @@ def env_name(key: str) -> str:
     return f"RATCHET_{key.upper()}"
 
 
-def flag_name(key: str) -> str:
-    return "--" + key.replace("_", "-")
+def flag_name(key: str, value: object = None) -> str:
+    """The flag that sets `key`; `--no-<key>` when it turned a switch (a bool knob) off."""
+    return ("--no-" if value is False else "--") + key.replace("_", "-")
 
 
 @dataclass(frozen=True)
@@ -266,7 +280,7 @@ def resolve_with_origins(
         (_from_environ(environ), lambda key: Origin("environment", _variable(key))),
         (
             {k: v for k, v in flags.items() if v is not None},
-            lambda key: Origin("command line", flag_name(key)),
+            lambda key: Origin("command line", flag_name(key, flags[key])),
         ),
     ]
     merged: dict[str, Any] = {"cache_dir": default_cache_dir(environ)}
@@ -293,6 +307,8 @@ def _first_error(exc: ValidationError, origin: Mapping[str, Origin]) -> str:
     name = str(first["loc"][0]) if first["loc"] else "?"
     source = origin.get(name, Origin("default")).describe()
     message = first["msg"].removeprefix("Value error, ")
+    if first["type"] in ("bool_parsing", "bool_type"):
+        message = "expected true or false, or 1/0, yes/no, on/off"
     shown = "" if name == "llm_api_key" else f" (got {first.get('input')!r})"
     return f"setting {name!r} from {source} is invalid: {message}{shown}."
 

@@ -3,7 +3,8 @@
 A knob's flag, type, choices, help, range and default all come from its field in agent/config.py,
 so `--min-gain`, `min_gain` in [tool.ratchet] and RATCHET_MIN_GAIN cannot drift apart. A flag
 left out is None, and the lower layers show through; the range is checked once, by Settings, for
-every layer alike.
+every layer alike. A bool knob is a switch with no value, `--allow-state/--no-allow-state`, so a
+flag can turn off what pyproject.toml or the environment turned on.
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ from .config import Settings, flag_name
 F = TypeVar("F", bound=Callable[..., Any])
 # The knobs each command offers as flags (the others are set in pyproject.toml or RATCHET_*).
 SANDBOX_KNOBS = ("sandbox", "base_image")
-GATE_KNOBS = ("min_gain", "float_tolerance", "counter", "runs", "generate_seconds")
+GATE_KNOBS = (
+    "min_gain",
+    "float_tolerance",
+    "counter",
+    "runs",
+    "generate_examples",
+    "generate_seed",
+    "allow_state",
+)
 OPTIMIZE_KNOBS = ("max_functions", "budget", "jobs", "timeout", *GATE_KNOBS)
 PROFILE_KNOBS = ("top", "measure", "counter", "rate", "min_samples", "timeout")
 FLAGGED = tuple(dict.fromkeys((*SANDBOX_KNOBS, "timeout", *OPTIMIZE_KNOBS, *PROFILE_KNOBS)))
@@ -41,10 +50,11 @@ def knobs(*keys: str) -> Callable[[F], F]:
 
 def knob(key: str) -> Callable[[F], F]:
     field = Settings.model_fields[key]
+    switch = field.annotation is bool  # a flag pair with no value: --allow-state/--no-allow-state
     return click.option(
-        flag_name(key),
+        f"{flag_name(key)}/{flag_name(key, False)}" if switch else flag_name(key),
         key,
-        type=_click_type(field.annotation),
+        type=None if switch else _click_type(field.annotation),
         default=None,
         help=f"{field.description} [{'; '.join(_facts(key, field))}]",
     )

@@ -41,7 +41,9 @@ def gate_options(settings: Settings) -> GateOptions:
     return GateOptions(
         min_gain=settings.min_gain,
         float_tolerance=settings.float_tolerance,
-        generate_seconds=settings.generate_seconds,
+        generate_examples=settings.generate_examples,
+        generate_seed=settings.generate_seed,
+        allow_state=settings.allow_state,
     )
 
 

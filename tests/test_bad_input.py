@@ -243,7 +243,8 @@ def test_a_repo_with_too_many_bytes_is_refused(tmp_path: Path, repo: Path) -> No
     [
         (["--min-gain", "nan"], "'min_gain' from --min-gain on the command line is invalid"),
         (["--float-tolerance", "inf"], "'float_tolerance' from --float-tolerance"),
-        (["--generate-seconds", "nan"], "'generate_seconds' from --generate-seconds"),
+        (["--generate-examples", "-1"], "'generate_examples' from --generate-examples"),
+        (["--generate-seed", "x"], "'x' is not a valid integer; see `ratchet verify --help`."),
         (["--runs", "abc"], "'abc' is not a valid integer; see `ratchet verify --help`."),
         (["--bogus"], "No such option '--bogus'."),
     ],

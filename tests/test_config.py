@@ -186,7 +186,7 @@ def test_a_key_given_with_both_spellings_is_a_config_error(tmp_path: Path) -> No
         resolve(repo_with(tmp_path, "min_gain = 0.1\nmin-gain = 0.2"), {}, {})
 
 
-@pytest.mark.parametrize("key", ["min_gain", "float_tolerance", "generate_seconds", "timeout"])
+@pytest.mark.parametrize("key", ["min_gain", "float_tolerance", "cpus", "timeout"])
 @pytest.mark.parametrize("value", [float("nan"), float("inf")])
 def test_a_float_knob_must_be_finite(key: str, value: float) -> None:
     with pytest.raises(ConfigError, match=f"'{key}' .* finite number"):
@@ -202,11 +202,34 @@ def test_a_float_knob_must_be_finite(key: str, value: float) -> None:
         ("top", 0),
         ("measure", -1),
         ("min_gain", 1.0),
+        ("generate_examples", -1),
+        ("generate_examples", 10_001),
+        ("generate_seed", -1),
     ],
 )
 def test_an_out_of_range_knob_is_a_config_error(key: str, value: float) -> None:
     with pytest.raises(ConfigError, match=f"'{key}' from --{key.replace('_', '-')}"):
         resolve(None, {}, {key: value})
+
+
+@pytest.mark.parametrize(
+    ("value", "allowed"),
+    [("1", True), ("true", True), ("yes", True), ("0", False), ("false", False), ("no", False)],
+)
+def test_a_switch_from_the_environment_reads_the_usual_spellings(value: str, allowed: bool) -> None:
+    assert resolve(None, {"RATCHET_ALLOW_STATE": value}, {}).allow_state is allowed
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "enabled"])
+def test_a_switch_that_is_neither_on_nor_off_says_what_to_write(value: str) -> None:
+    said = "'allow_state' from RATCHET_ALLOW_STATE in the environment is invalid: expected true"
+    with pytest.raises(ConfigError, match=said):
+        resolve(None, {"RATCHET_ALLOW_STATE": value}, {})
+
+
+def test_a_switch_turned_off_by_a_flag_names_the_flag_that_did() -> None:
+    _, origins = resolve_with_origins(None, {}, {"allow_state": False})
+    assert origins["allow_state"].describe() == "--no-allow-state on the command line"
 
 
 def test_an_unknown_counter_names_the_choices() -> None:

@@ -37,7 +37,7 @@ SLOWER = (
 )
 UNPARSEABLE = "I would slide a window over the words with zip; that should be faster."
 LIMITS = SandboxLimits(timeout=300, memory_mb=1536, pids=128, cpus=2.0, output_bytes=256 * 1024)
-QUICK = GateOptions(generate_seconds=1.0, max_examples=50)
+QUICK = GateOptions(generate_examples=50)
 
 
 def reply(code: str, why: str = "faster") -> Reply:

@@ -85,7 +85,8 @@ def test_a_report_into_a_missing_folder_is_refused(tmp_path: Path) -> None:
         ("optimize", "--min-gain", "nan"),
         ("verify", "--min-gain", "nan"),
         ("verify", "--float-tolerance", "inf"),
-        ("verify", "--generate-seconds", "nan"),
+        ("verify", "--generate-examples", "10001"),
+        ("optimize", "--generate-seed", "-1"),
         ("optimize", "--max-functions", "-1"),
         ("optimize", "--runs", "1"),
         ("profile", "--top", "0"),
@@ -132,6 +133,38 @@ def test_an_optimize_knob_follows_the_same_order(tmp_path: Path) -> None:
     found = settings(str(path), "--jobs", "3", env={"RATCHET_RUNS": "6"})
     values = [found[key]["value"] for key in ("max_functions", "runs", "jobs", "top")]
     assert values == [4, 6, 3, 10]
+
+
+def test_the_config_shows_the_generated_inputs_and_state_keys(tmp_path: Path) -> None:
+    found = settings(str(repo(tmp_path)))
+    values = [found[key]["value"] for key in ("generate_examples", "generate_seed", "allow_state")]
+    assert values == [100, 0, False]
+
+
+def test_allow_state_follows_the_same_order(tmp_path: Path) -> None:
+    path = repo(tmp_path, "[tool.ratchet]\nallow-state = true\n")
+    found = settings(str(path), "--no-allow-state", env={"RATCHET_ALLOW_STATE": "yes"})
+    assert found["allow_state"] == {"value": False, "from": "--no-allow-state on the command line"}
+
+
+def test_allow_state_from_the_environment_overrides_pyproject(tmp_path: Path) -> None:
+    path = repo(tmp_path, "[tool.ratchet]\nallow_state = false\n")
+    found = settings(str(path), env={"RATCHET_ALLOW_STATE": "true"})["allow_state"]
+    assert found == {"value": True, "from": "RATCHET_ALLOW_STATE in the environment"}
+
+
+def test_the_allow_state_flag_turns_it_on(tmp_path: Path) -> None:
+    assert settings(str(repo(tmp_path)), "--allow-state")["allow_state"]["value"] is True
+
+
+def test_the_allow_state_flag_takes_no_value(tmp_path: Path) -> None:
+    line = refused(tmp_path, "config", str(repo(tmp_path)), "--allow-state=yes")
+    assert "'--allow-state' does not take a value" in line
+
+
+def test_the_verify_help_shows_allow_state_as_a_switch() -> None:
+    help_text = " ".join(ratchet("verify", "--help", timeout=60).stdout.split())
+    assert "--allow-state / --no-allow-state Accept a candidate" in help_text
 
 
 def test_the_text_settings_are_toml_that_reads_back(tmp_path: Path) -> None:

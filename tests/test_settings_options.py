@@ -77,3 +77,23 @@ def test_profile_knobs_reach_profile() -> None:
         ("pkg.f",),
         "python bench.py",
     )
+
+
+def test_the_generated_inputs_knobs_reach_the_gate(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.ratchet]\ngenerate-examples = 0\n")
+    gate = gate_options(resolve(tmp_path, {"RATCHET_GENERATE_SEED": "7"}, {}))
+    assert (gate.generate_examples, gate.generate_seed) == (0, 7)
+
+
+def test_allow_state_from_pyproject_reaches_the_gate(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.ratchet]\nallow_state = true\n")
+    assert gate_options(resolve(tmp_path, {}, {})).allow_state
+
+
+def test_allow_state_from_the_environment_reaches_verify() -> None:
+    assert verify_options(resolve(None, {"RATCHET_ALLOW_STATE": "yes"}, {})).gate.allow_state
+
+
+def test_a_flag_turns_off_the_allow_state_of_the_environment() -> None:
+    settings = resolve(None, {"RATCHET_ALLOW_STATE": "1"}, {"allow_state": False})
+    assert not optimize_options(settings, Selection()).gate.allow_state
