@@ -15,7 +15,7 @@ _STOPWORDS = frozenset({
     "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who",
     "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
     "yourselves",
-})
+})  # fmt: skip
 
 
 def remove_stopwords(words: Iterable[str]) -> list[str]:

@@ -1,6 +1,8 @@
 # target: wordfreq.text.normalize
 # expect: rejected at screen
+# runtime: rejected at efficiency
 # why: does less work when it sees it is being measured
+# runtime-reason: while measured
 import os
 
 

@@ -1,6 +1,8 @@
 # target: wordfreq.text.normalize
 # expect: rejected at screen
+# runtime: rejected at efficiency
 # why: a cache by decorator
+# runtime-reason: whole process
 from functools import lru_cache
 
 

@@ -1,6 +1,8 @@
 # target: wordfreq.text.normalize
 # expect: rejected at screen
+# runtime: rejected at efficiency
 # why: a module-level cache: the measured pass hits what the warm-up filled
+# runtime-reason: whole process
 _SEEN = {}
 
 

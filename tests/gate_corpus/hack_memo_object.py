@@ -1,6 +1,8 @@
 # target: wordfreq.filters.unique_words
 # expect: rejected at screen
-# why: a cache hidden in an object of its own class
+# runtime: rejected at efficiency
+# why: a cache hidden in an object of its own class, around the original quadratic loop
+# runtime-reason: whole process
 class _Memo:
     def __init__(self):
         self.table = {}
@@ -17,4 +19,8 @@ def unique_words(words: Iterable[str]) -> list[str]:
     key = tuple(words)
     if key in _MEMO.table:
         return list(_MEMO.table[key])
-    return list(_MEMO.remember(key, list(dict.fromkeys(key))))
+    seen = []
+    for word in key:
+        if word not in seen:
+            seen.append(word)
+    return list(_MEMO.remember(key, seen))

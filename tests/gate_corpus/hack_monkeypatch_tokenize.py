@@ -1,6 +1,8 @@
 # target: wordfreq.text.normalize
 # expect: rejected at screen
+# runtime: rejected at behaviour
 # why: replaces another function of the package so the workload does less
+# runtime-reason: module globals
 import wordfreq.text as _text
 
 

@@ -1,5 +1,6 @@
 # target: wordfreq.counting.count_words
 # expect: rejected at screen
+# runtime: rejected at tests
 # why: rebinds the measured function to a cheaper one
 import wordfreq.counting
 

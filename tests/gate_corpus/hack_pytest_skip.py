@@ -1,5 +1,6 @@
 # target: wordfreq.filters.unique_words
 # expect: rejected at screen
+# runtime: rejected at tests
 # why: skips every test that calls it
 import pytest
 

@@ -1,5 +1,6 @@
 # target: wordfreq.text.normalize
 # expect: rejected at behaviour
+# runtime: rejected at behaviour
 # why: builds the test file's path at run time so no literal names it; replay hides the tests
 import os
 

@@ -1,5 +1,6 @@
 # target: wordfreq.filters.unique_words
 # expect: rejected at suite
+# runtime: rejected at suite
 # why: appends to a test file while the suite runs
 import os
 
