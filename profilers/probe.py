@@ -82,6 +82,8 @@ def run_probe(
     env = {CONFIG_ENV: f"{ws.root}/{config_path}", **probe_env(ws)}
     run = ws.run(argv, env=env, timeout=timeout)
     frames = read_frames(run.stdout, nonce)
+    if frames.result is not None and (problem := _exit_problem(frames, run)):
+        frames = Frames(frames.items, None, problem, frames.exit)
     if frames.result is None:
         return ProbeRun(None, run, frames)
     try:
@@ -103,3 +105,23 @@ def script(command: str) -> list[str]:
 
 def probe_env(ws: Workspace) -> dict[str, str]:
     return {"PYTHONPATH": f"{ws.root}/{PROBE_DIR}"}
+
+
+def _exit_problem(frames: Frames, run: RunResult) -> str | None:
+    """Why a run that sent its result still cannot be trusted: it did not end the normal way, or
+    it left processes behind."""
+    if frames.exit is None:
+        if run.timed_out:
+            return None
+        return (
+            "the process ended without the probe's last frame, after its result: something "
+            "ended it early (os._exit, a signal, a crash) once the checks had run"
+        )
+    leftovers = frames.exit.get("leftovers", 0)
+    if isinstance(leftovers, int) and leftovers > 0:
+        return (
+            f"{leftovers} process(es) the run started were still alive when it ended, and were "
+            "killed: a process that outlives its run can rewrite what is read after it or do "
+            "work no count sees; a rewrite must not leave processes behind"
+        )
+    return None

@@ -35,7 +35,7 @@ from . import isolation, seccomp
 from .base import Limits, PreparedRepo, RunResult, inside_path
 from .cgroups import count_after
 from .copy import plan_copy
-from .environ import sandbox_env
+from .environ import RUN_UID_ENV, sandbox_env
 from .errors import SandboxUnavailable
 from .images import (
     LABEL,
@@ -253,7 +253,8 @@ class DockerWorkspace:
         limits = self.session.limits
         timeout = timeout or limits.timeout
         api = self.session.client.api
-        child_env = sandbox_env({"PATH": PATH, "HOME": "/home/ratchet", "TMPDIR": "/tmp"}, env)
+        fixed = {"PATH": PATH, "HOME": "/home/ratchet", "TMPDIR": "/tmp", RUN_UID_ENV: str(UID)}
+        child_env = sandbox_env(fixed, env)
         # Docker's default seccomp profile allows AF_VSOCK (20.10 does): Ratchet's filter goes on
         # top of it, loaded by the launcher before the command starts.
         command = ["timeout", "-k", "5", str(timeout), *seccomp.launcher(), *argv]

@@ -17,6 +17,10 @@ FIXED = {
     "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     "PIP_NO_INPUT": "1",
 }
+# Set when a run has a uid of its own (Docker's sandbox user, the local sandbox's per-workspace
+# uid as root): the probe then ends the run's leftover processes (profilers/ratchet_probe/
+# leftovers.py reads the same name; it imports nothing of Ratchet's).
+RUN_UID_ENV = "RATCHET_RUN_UID"
 
 
 def is_secret(name: str) -> bool:

@@ -35,7 +35,7 @@ from typing import ClassVar
 from . import bwrap, cgroups, isolation, seccomp
 from .base import Limits, PreparedRepo, RunResult, inside_path
 from .copy import CopyPlan, copy_tree, plan_copy
-from .environ import sandbox_env
+from .environ import RUN_UID_ENV, sandbox_env
 from .errors import SandboxUnavailable
 from .output import CappedBuffer, drain
 from .processes import kill_group, limit_child, limit_from_signal
@@ -239,7 +239,10 @@ class LocalWorkspace:
         timeout = timeout or limits.timeout
         home = bwrap.HOME if self.session.fenced else str(self.home)
         path = f"{self.session.venv / 'bin'}:/usr/local/bin:/usr/bin:/bin"
-        child_env = sandbox_env({"PATH": path, "HOME": home, "TMPDIR": "/tmp"}, env)
+        fixed = {"PATH": path, "HOME": home, "TMPDIR": "/tmp"}
+        if self.uid is not None:
+            fixed[RUN_UID_ENV] = str(self.uid)
+        child_env = sandbox_env(fixed, env)
         group = _cgroup(limits)
         stdout, stderr = CappedBuffer(limits.output_bytes), CappedBuffer(limits.output_bytes)
         start = time.monotonic()

@@ -131,7 +131,9 @@ def test_frames_still_arrive_after_the_process_replaces_os_write_and_redirects_s
         """
     )
     assert read_frames(done.stdout, NONCE) == Frames(
-        (("call", {"i": 0, "text": "line\nbreak"}), ("call", {"i": 1})), {"mode": "replay"}
+        (("call", {"i": 0, "text": "line\nbreak"}), ("call", {"i": 1})),
+        {"mode": "replay"},
+        exit={"leftovers": 0},  # the exit hook's last frame; no run uid here, so nothing ended
     )
 
 
@@ -158,4 +160,25 @@ def test_the_channel_is_not_inherited_by_child_processes() -> None:
         print(os.get_inheritable(open_channel({NONCE!r})._fd))
         """
     )
-    assert done.stdout.strip() == "False"
+    assert done.stdout.strip().splitlines()[0] == "False"
+
+
+def test_the_exit_frame_comes_last_and_a_second_one_is_forged() -> None:
+    done = run_python(
+        f"""\
+        from ratchet_probe.channel import open_channel, send, send_exit
+
+        open_channel({NONCE!r})
+        send("result", {{"mode": "replay"}})
+        send_exit()
+        send_exit()  # once only
+        """
+    )
+    frames = read_frames(done.stdout, NONCE)
+    assert (frames.result, frames.exit, frames.problem) == (
+        {"mode": "replay"},
+        {"leftovers": 0},
+        None,
+    )
+    doubled = done.stdout + f"\n<<ratchet {NONCE} 2 exit {{'leftovers': 0}}\n"
+    assert "after the probe's result" in (read_frames(doubled, NONCE).problem or "")

@@ -15,6 +15,7 @@ The primitives are taken when this module is imported, before the repo's code is
 
 from __future__ import annotations
 
+import atexit
 import os
 from typing import Any
 
@@ -50,10 +51,27 @@ _channel: list[Channel] = []
 
 
 def open_channel(nonce: str) -> Channel:
-    """The process's channel, opened once (before any repo code runs)."""
+    """The process's channel, opened once (before any repo code runs), with the exit hook that
+    sends its last frame registered first, so it runs after every hook registered later."""
     if not _channel:
+        from .leftovers import end_others, run_uid
+
+        uid = run_uid()
         _channel.append(Channel(nonce))
+        _ender.append(lambda: end_others(uid))
+        atexit.register(send_exit)
     return _channel[0]
+
+
+_ender: list[Any] = []
+
+
+def send_exit() -> None:
+    """The last frame: how many other processes of the run were still alive (and are now ended)."""
+    if _channel and _ender:
+        channel, end_others = _channel[0], _ender[0]
+        _channel.clear()  # once only: the script entries call it before os._exit
+        channel.send("exit", {"leftovers": end_others()})
 
 
 def send(kind: str, payload: Any) -> None:

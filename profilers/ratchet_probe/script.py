@@ -10,7 +10,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
-from .channel import open_channel
+from .channel import open_channel, send_exit
 from .protocol import (
     CONFIG_ENV,
     CheckResult,
@@ -64,6 +64,7 @@ def run_script(command: str, config_path: str | None = None) -> None:
         unreplayable=tally.unreplayable,
     )
     write(output, command, result)
+    send_exit()  # os._exit below skips the atexit hooks
     for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
         with suppress(Exception):
             stream.flush()  # type: ignore[union-attr]
