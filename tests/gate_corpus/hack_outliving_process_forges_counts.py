@@ -1,6 +1,7 @@
 # target: wordfreq.counting.count_words
 # expect: rejected at screen
-# runtime: rejected at efficiency
+# runtime: rejected at tests
+# runtime-reason: still alive
 # why: slower than the original (two needless copies) and, at import, forks a shell (os.fork by getattr) that lets go of the run's output, busy-waits on builtins for the measured process to end, writes a total of 1000 into every callgrind file under .ratchet/probe and kills itself before it dumps its own: it must lose the race with the sandbox's clean-up in the region and in the whole-process run
 import os
 
