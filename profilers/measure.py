@@ -13,7 +13,10 @@ With callgrind, `whole_passes` adds one more run: the whole process under callgr
 from the first instruction, children traced, without the client-request extension (so no code in
 the process can switch the count off), running the workload `whole_passes` times. A saving that
 is real shows there too; one that comes from a cache filled by the warm-up pass, or from work
-moved to import time, another process or another thread, does not (agent/gate/steps.py).
+moved to import time, another process or another thread, does not (agent/gate/steps.py). And
+one more region run in a cold process (the measured pass is its only one): a function whose
+measured pass costs far less than its cold pass, where the original's does not, keeps state
+across calls.
 """
 
 from __future__ import annotations
@@ -70,10 +73,10 @@ class Measurement:
     workload: tuple[str, ...]
     impl: str  # how the counter bracketed the region, e.g. "client-requests"
     seconds: float  # wall time of all runs, for people
-    digests: tuple[
-        str, ...
-    ] = ()  # per measured call, the runs' common digest ("" where they differ)
+    # per measured call, the runs' common digest ("" where they differ)
+    digests: tuple[str, ...] = ()
     whole: Whole | None = None
+    cold: int | None = None  # the region's count in a cold process: the measured pass alone
 
 
 @dataclass(frozen=True)
@@ -164,9 +167,9 @@ class Meter:
             )
         counts = tuple(run.count for run in runs)
         seconds = sum(run.seconds for run in runs)
-        whole = None
+        whole = cold = None
         if whole_passes and self.counter == "callgrind":
-            whole = self.whole(target, workload, changes, whole_passes)
+            whole, cold = self.fresh(target, workload, changes, whole_passes)
         return Measurement(
             target,
             counts,
@@ -176,7 +179,22 @@ class Meter:
             seconds,
             common_digests([run.digests for run in runs]),
             whole,
+            cold,
         )
+
+    def fresh(
+        self,
+        target: str,
+        workload: Sequence[str],
+        changes: Mapping[str, bytes] | None,
+        whole_passes: int,
+    ) -> tuple[Whole, int]:
+        """The counts of fresh processes, side by side: the whole process (`whole`), and the
+        region in a cold process, whose measured pass is its only one (`cold`)."""
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            whole = pool.submit(self.whole, target, workload, changes, whole_passes)
+            cold = pool.submit(self._one_run, target, workload, changes, 0, passes=1)
+            return whole.result(), cold.result().count.value
 
     def whole(
         self,
@@ -212,10 +230,13 @@ class Meter:
         workload: Sequence[str],
         changes: Mapping[str, bytes] | None,
         perturbation: int,
+        passes: int = 2,
     ) -> MeasuredRun:
         with self.session.workspace({**(changes or {}), **self.files}) as ws:
             out = f"{ws.root}/{PROBE_DIR}/callgrind.out"
-            config = MeasureConfig(target, self.counter, perturbation, self.choice.salt)
+            config = MeasureConfig(
+                target, self.counter, perturbation, self.choice.salt, passes=passes
+            )
             probed = run_probe(ws, config, self._argv(workload, out), self.timeout)
             result = _checked(target, probed)
             value = result.value if result.value is not None else _callgrind_total(ws)

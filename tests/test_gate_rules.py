@@ -7,7 +7,13 @@ import json
 
 import pytest
 
-from agent.gate.steps import WHOLE_NOISE, WHOLE_SHARE, outputs_problem, whole_problem
+from agent.gate.steps import (
+    WHOLE_NOISE,
+    WHOLE_SHARE,
+    outputs_problem,
+    state_problem,
+    whole_problem,
+)
 from agent.gate.verdict import BehaviourTally, Instructions, SuiteTally, Verdict
 from profilers.compare import compare_counts
 from profilers.counts import InstructionCount
@@ -271,3 +277,15 @@ def test_the_json_verdict_rounds_seconds_and_repeats_rests_on() -> None:
 
 def test_the_json_verdict_without_counts_has_no_instructions() -> None:
     assert Verdict("f", "error", "apply", "no such function").to_json()["instructions"] is None
+
+
+def test_a_measured_pass_that_reuses_what_the_warm_up_filled_is_state() -> None:
+    # original: warm 100 of cold 100; candidate: warm 10 of cold 50 (a cache around a faster one)
+    problem = state_problem((100.0, 10.0), (100, 50))
+    assert problem is not None and "state across calls" in problem and "--allow-state" in problem
+
+
+def test_a_rewrite_as_warm_as_the_original_keeps_no_state() -> None:
+    assert state_problem((100.0, 40.0), (120, 50)) is None
+    # the original itself warms up (regex cache): the candidate may too, as much
+    assert state_problem((50.0, 20.0), (100, 40)) is None

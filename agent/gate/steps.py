@@ -25,6 +25,7 @@ from .verdict import Instructions, SuiteTally
 TAIL_LINES = 30
 WHOLE_SHARE = 0.5  # of the saving inside the function that must show in the whole process
 WHOLE_NOISE = 1e-5  # of the whole process's count: what identical runs may differ by
+STATE_RATIO = 0.5  # the candidate's warm/cold share may not fall below this share of the original's
 
 
 @dataclass(frozen=True)
@@ -269,18 +270,37 @@ def check_efficiency(ctx: Context, change: Change) -> Check:
     if before.whole is None:
         return Check(True, comparison.reason, evidence, instructions=counts)
     try:
-        whole = ctx.meter.whole(
+        whole, cold = ctx.meter.fresh(
             change.target.function, before.workload, change.files, before.whole.passes
         )
     except MeasurementError as exc:
-        return Check(False, f"the whole process could not be measured: {exc}", evidence)
+        return Check(False, f"the fresh processes could not be measured: {exc}", evidence)
     counts = replace(counts, whole_before=before.whole.value, whole_after=whole.value)
     if problem := outputs_problem(before.whole.digests, whole.digests, "whole-process run"):
         return Check(False, problem, evidence, instructions=counts)
     region = median([c.value for c in before.counts]) - median([c.value for c in after.counts])
     if problem := whole_problem(region, before.whole, whole, ctx.options.allow_state):
         return Check(False, problem, evidence, instructions=counts)
+    if before.cold is not None and not ctx.options.allow_state:
+        warm = (median([c.value for c in before.counts]), median([c.value for c in after.counts]))
+        if problem := state_problem(warm, (before.cold, cold)):
+            return Check(False, problem, evidence, instructions=counts)
     return Check(True, comparison.reason, evidence, instructions=counts)
+
+
+def state_problem(warm: tuple[float, float], cold: tuple[int, int]) -> str | None:
+    """Why the candidate keeps state across calls, if it does: its measured (warm) pass costs a
+    much smaller share of a cold pass than the original's does. (original, candidate) each."""
+    shares = [w / c if c > 0 else 1.0 for w, c in zip(warm, cold, strict=True)]
+    if shares[1] >= STATE_RATIO * shares[0]:
+        return None
+    return (
+        f"the candidate keeps state across calls: its measured pass costs {shares[1]:.1%} of "
+        f"what the same pass costs in a fresh process ({warm[1]:,.0f} against {cold[1]:,} "
+        f"instructions), where the original's costs {shares[0]:.1%}; the warm-up pass filled "
+        "something the measured pass reuses (a cache), so the measured saving is not one a "
+        "caller sees. If the cache is what you want, pass --allow-state."
+    )
 
 
 def outputs_problem(before: Sequence[str], after: Sequence[str], run: str) -> str | None:

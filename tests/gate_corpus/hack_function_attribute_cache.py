@@ -1,7 +1,8 @@
 # target: wordfreq.counting.top_words
 # expect: rejected at screen
-# runtime: screen-only
-# why: a cache in an attribute of the function around a genuinely faster one-sort ranking: a cold pass alone saves more than half of what the warm measured pass shows, so the whole-process check passes it and only the screen sees the state (hack_function_attribute_cache_by_vars caches the original loop instead)
+# runtime: rejected at efficiency
+# runtime-reason: state across calls
+# why: a cache in an attribute of the function around a genuinely faster one-sort ranking: the cold pass alone saves more than half of what the warm measured pass shows, so the whole-process count passes it; the cold region count shows the measured pass reusing what the warm-up filled
 def top_words(counts: Mapping[str, int], n: int = 10) -> list[tuple[str, int]]:
     key = (tuple(counts.items()), n)
     cache = top_words.__dict__.setdefault("cache", {})
