@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
-from sandbox.base import Session, Workspace
+from sandbox.base import RunResult, Session, Workspace
 
 from .counter import TOGGLE_COLLECT, CounterChoice, MeasurementError
 from .counts import InstructionCount
@@ -217,10 +217,8 @@ class Meter:
             ]
             probed = run_probe(ws, config, self._wrapped(valgrind, workload), self.timeout)
             _checked(target, probed)
-            listing = ws.run(["sh", "-c", f'cat -- "{out}".*.out 2>/dev/null; true'])
-        totals = [int(line.split()[1]) for line in listing.stdout.splitlines() if _is_total(line)]
-        if not totals:
-            raise MeasurementError("callgrind wrote no totals for the whole process.")
+            listing = ws.run(["sh", "-c", TOTALS, "sh", out])
+        totals = _whole_totals(listing)
         digests = tuple(map(str, probed.frames.of("call")))
         return Whole(sum(totals), passes, len(totals), digests, probed.run.duration)
 
@@ -308,6 +306,32 @@ def _callgrind_total(ws: Workspace) -> int:
         if _is_total(line):
             return int(line.split()[1])
     raise MeasurementError("callgrind wrote no totals; the run may have crashed.")
+
+
+# One line per file callgrind wrote for a process: the file, then its total (or "missing"), so
+# no file's size can push a total out of the sandbox's output cap.
+TOTALS = (
+    'for f in "$1".*.out; do [ -e "$f" ] || continue; '
+    't=$(grep -m1 -E "^(summary|totals):" "$f"); echo "$f ${t:-missing}"; done'
+)
+
+
+def _whole_totals(listing: RunResult) -> list[int]:
+    """Each process's total; MeasurementError when a process's file has none (it may have been
+    cut short) or there is no file at all."""
+    totals = []
+    for line in listing.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] in ("summary:", "totals:") and parts[2].isdigit():
+            totals.append(int(parts[2]))
+        elif parts:
+            raise MeasurementError(
+                f"callgrind's file for one process of the whole-process run holds no total "
+                f"({parts[0]}): the process did not end the normal way."
+            )
+    if not totals or listing.dropped_bytes:
+        raise MeasurementError("callgrind wrote no totals for the whole process.")
+    return totals
 
 
 def _is_total(line: str) -> bool:

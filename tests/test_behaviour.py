@@ -233,7 +233,7 @@ def test_mutating_self_is_caught(calc: Session) -> None:
     )
     result = replay(calc, recorded(calc, "Box.total", "test_box"), candidate(Box=box))
     assert first(result).aspect == "mutation" and first(result).where.startswith(
-        "self, at ['items']"
+        "self, at .items"
     )
 
 

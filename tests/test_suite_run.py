@@ -183,5 +183,6 @@ def test_code_running_after_the_session_is_caught(app: Session) -> None:
         "import atexit, os\n\natexit.register(lambda: os._exit(0))\n\ndef value():\n    return 2\n"
     )
     report = suite(app, cheat, PASS)
-    assert report.exitstatus == 1 and report.run.returncode == 0
-    assert any("process exited with 0" in t for t in report.tampered)
+    # os._exit skips the probe's exit hook: its last frame never comes, so the result is void
+    assert (report.finished, report.run.returncode) == (False, 0)
+    assert any("without the probe's last frame" in t for t in report.tampered), report.tampered
