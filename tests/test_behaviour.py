@@ -232,9 +232,7 @@ def test_mutating_self_is_caught(calc: Session) -> None:
         "return sum(self.items)", "self.items.append(0)\n        return sum(self.items)"
     )
     result = replay(calc, recorded(calc, "Box.total", "test_box"), candidate(Box=box))
-    assert first(result).aspect == "mutation" and first(result).where.startswith(
-        "self, at .items"
-    )
+    assert first(result).aspect == "mutation" and first(result).where.startswith("self, at .items")
 
 
 def test_printing_something_else_is_caught(calc: Session) -> None:
