@@ -10,7 +10,7 @@ did not finish (os._exit, a crash, a timeout), and neither did a session that py
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sandbox.base import RunResult, Workspace
 
@@ -29,6 +29,7 @@ class SuiteReport:
     tampered: tuple[str, ...]  # sentences: what was patched in the test framework or process
     run: RunResult
     interrupted: str | None = None  # what ended the session early: pytest.exit(...), Ctrl-C
+    errors: Mapping[str, str] = field(default_factory=dict)  # nodeid -> first error line (a few)
 
     @property
     def passed(self) -> frozenset[str]:
@@ -37,6 +38,21 @@ class SuiteReport:
     @property
     def failed(self) -> frozenset[str]:
         return frozenset(t for t, o in self.outcomes.items() if o in ("failed", "error"))
+
+
+def describe_failures(suite: SuiteReport, shown: int = 3) -> str:
+    """The failing tests in a few words: 'tests/test_a.py::test_x (AssertionError: ...)' for the
+    first `shown`, then how many more."""
+    failing = sorted(suite.failed)
+    if not failing:
+        return "no test fails"
+    parts = []
+    for nodeid in failing[:shown]:
+        line = suite.errors.get(nodeid)
+        parts.append(f"{nodeid} ({line})" if line else nodeid)
+    more = f", and {len(failing) - shown} more" if len(failing) > shown else ""
+    count = "1 test fails" if len(failing) == 1 else f"{len(failing)} tests fail"
+    return f"{count}: {'; '.join(parts)}{more}"
 
 
 def run_suite(
@@ -83,6 +99,7 @@ def read_report(
         tampered=tuple(tampered),
         run=run,
         interrupted=result.interrupted,
+        errors=dict(result.errors),
     )
 
 

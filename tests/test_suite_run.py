@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from profilers.probe import probe_files
-from profilers.suite import SuiteReport, run_suite
+from profilers.suite import SuiteReport, describe_failures, run_suite
 from sandbox.base import Session
 from tests.conftest import git_init, make, write_tree
 
@@ -124,6 +124,21 @@ def test_passed_and_failed_sets_count_errors_as_failures(app: Session) -> None:
         frozenset(PASS),
         frozenset({"tests/test_app.py::test_fail", "tests/test_app.py::test_error"}),
     )
+
+
+def test_each_failure_keeps_its_first_error_line(app: Session) -> None:
+    report = suite(app)
+    assert dict(report.errors) == {
+        "tests/test_app.py::test_fail": "assert 1 == 2",
+        "tests/test_app.py::test_error": "RuntimeError: no fixture",
+    }
+
+
+def test_a_module_that_fails_to_import_is_named_with_its_cause(app: Session) -> None:
+    report = suite(app, app_py="import no_such_module_here\n")
+    shown = describe_failures(report)
+    assert shown.startswith("1 test fails: tests/test_app.py ("), shown
+    assert "No module named 'no_such_module_here'" in shown, shown
 
 
 def test_a_selection_runs_and_counts_only_the_selected_tests(app: Session) -> None:

@@ -21,7 +21,7 @@ from profilers import behaviour
 from profilers.behaviour import Recording
 from profilers.compare import DEFAULT_MIN_GAIN
 from profilers.measure import Callers, Measurement, MeasurementError, Meter, probe_files
-from profilers.suite import SuiteReport, run_suite
+from profilers.suite import SuiteReport, describe_failures, run_suite
 from sandbox.base import Session
 
 from .target import GateError, Target
@@ -78,6 +78,11 @@ def take_baseline(
     if suite is None:
         suite = run_baseline_suite(session, paths, options.timeout)
     _check_suite(suite)
+    if suite.failed:
+        log.warning(
+            "baseline: %s before any change; the contract is the tests that pass",
+            describe_failures(suite),
+        )
     if callers is None:
         log.info("baseline: finding the tests that call %s", target.function)
         try:
@@ -130,9 +135,10 @@ def _check_suite(suite: SuiteReport) -> None:
             "run `ratchet sandbox run PATH` to see why."
         )
     if not suite.passed:
+        failing = f" ({describe_failures(suite)})" if suite.failed else ""
         raise GateError(
-            "no test passes in the unchanged repo, so there is no contract to hold a candidate "
-            "to; fix the suite first (`ratchet sandbox run PATH` shows it)."
+            f"no test passes in the unchanged repo{failing}, so there is no contract to hold a "
+            "candidate to; fix the suite first (`ratchet sandbox run PATH` shows it)."
         )
 
 

@@ -28,7 +28,7 @@ from agent.profiling import ProfileOptions, hotspots, sources_of
 from profilers.hotspots import Hotspot
 from profilers.measure import Callers, MeasurementError
 from profilers.pyspy import ProfilingError
-from profilers.suite import SuiteReport
+from profilers.suite import SuiteReport, describe_failures
 
 from . import targets
 from .context import build_context
@@ -61,13 +61,13 @@ def run_suite(state: OptimizeState, *, runtime: Runtime[Tools]) -> Update:
 
 
 def _require_green(suite: SuiteReport, tools: Tools) -> None:
-    failing = sorted(suite.failed)
-    if suite.finished and not failing:
+    if suite.finished and not suite.failed:
         return
-    what = f"{len(failing)} test(s) fail, first {failing[0]}" if failing else "it did not finish"
+    what = describe_failures(suite) if suite.failed else "it did not finish"
     raise OptimizeError(
         f"the repository's own test suite does not pass before any change ({what}); "
-        f"optimizing needs a green baseline: run `ratchet debug {tools.root}` to find the fault."
+        f"optimizing needs a green baseline: fix those tests, or see the whole run with "
+        f"`ratchet sandbox run {tools.root}`."
     )
 
 

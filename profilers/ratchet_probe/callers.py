@@ -8,7 +8,7 @@ from typing import Any
 
 from .plugin import tryfirst
 from .protocol import CallersConfig, CallersResult, write_result
-from .targets import install
+from .targets import Lift, install
 
 
 class CallersPlugin:
@@ -33,11 +33,13 @@ class CallersPlugin:
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if depth[0]:
-                return function(*args, **kwargs)
+                with Lift(1):
+                    return function(*args, **kwargs)
             depth[0] += 1
             self._note_call(target)
             try:
-                return function(*args, **kwargs)
+                with Lift(1):
+                    return function(*args, **kwargs)
             finally:
                 depth[0] -= 1
 

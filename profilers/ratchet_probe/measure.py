@@ -22,7 +22,7 @@ from .counters import fingerprint, make_counter
 from .observe import digest, snapshot
 from .plugin import tryfirst
 from .protocol import MeasureConfig, MeasureResult, write_result
-from .targets import install
+from .targets import Lift, install
 from .values import exception_summary
 
 
@@ -51,21 +51,25 @@ class MeasurePlugin:
 
         def counted(*args: Any, **kwargs: Any) -> Any:
             if inside is not None:
-                return inside(lambda: function(*args, **kwargs))
+                with Lift(3):  # this frame, inside's and the lambda's
+                    return inside(lambda: function(*args, **kwargs))
             counter.enter()
             try:
-                return function(*args, **kwargs)
+                with Lift(1):
+                    return function(*args, **kwargs)
             finally:
                 counter.leave()
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if depth[0] or not self.measuring:
-                return function(*args, **kwargs)
+                with Lift(1):
+                    return function(*args, **kwargs)
             depth[0] += 1
             self.calls += 1
             outcome: Any = None
             try:
-                outcome = counted(*args, **kwargs)
+                with Lift(1):
+                    outcome = counted(*args, **kwargs)
                 return outcome
             except BaseException as exc:
                 outcome = exception_summary(exc)

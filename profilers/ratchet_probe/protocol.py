@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, TypeVar, Union
 
 CONFIG_ENV = "RATCHET_PROBE"
@@ -107,6 +107,7 @@ class SuiteResult:
     finished: bool  # the session was not ended early (pytest.exit, KeyboardInterrupt)
     interrupted: str | None = None  # what ended it early
     tampered: tuple[str, ...] = ()  # a sentence per replaced or removed tamper point
+    errors: Mapping[str, str] = field(default_factory=dict)  # nodeid -> first error line (a few)
 
 
 @dataclass(frozen=True)

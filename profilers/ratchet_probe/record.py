@@ -18,7 +18,7 @@ from typing import Any
 
 from .plugin import tryfirst
 from .protocol import RecordConfig, RecordResult, write_result
-from .targets import install
+from .targets import Lift, install
 from .values import PICKLE_PROTOCOL, exception_summary, freeze, type_name
 
 Outcome = tuple[str, Any]  # ("return", value) or ("exception", exc)
@@ -62,10 +62,12 @@ class RecordPlugin:
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if depth[0]:
-                return function(*args, **kwargs)
+                with Lift(1):  # this frame
+                    return function(*args, **kwargs)
             depth[0] += 1
             try:
-                return self.observe(function, args, kwargs)
+                with Lift(2):  # this frame and observe's
+                    return self.observe(function, args, kwargs)
             finally:
                 depth[0] -= 1
 

@@ -1,4 +1,10 @@
-"""Finding a target by its dotted name and wrapping it everywhere it is bound."""
+"""Finding a target by its dotted name and wrapping it everywhere it is bound.
+
+A wrapper costs the call stack frames of its own. Each one lifts the recursion limit by exactly
+the frames it puts between a caller and the function for as long as the call lasts (`Lift`), so
+the wrapped code meets RecursionError at the depth it would meet it unwrapped: a test that nests
+470 levels under the default limit passes recorded and measured as it passes alone.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,34 @@ import functools
 import importlib
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
+
+_get_limit, _set_limit = sys.getrecursionlimit, sys.setrecursionlimit
+
+
+class Lift:
+    """`with Lift(n):` the recursion limit is n higher inside, and back where it was after
+    (less any change the code inside made, which stays). At the very bottom of a RecursionError
+    the limit cannot be lowered yet (the stack is deeper than the lowered limit); what is owed is
+    paid by the next exit that can."""
+
+    __slots__ = ("frames",)
+    owed: ClassVar[list[int]] = [0]  # frames still to take off the limit
+
+    def __init__(self, frames: int) -> None:
+        self.frames = frames
+
+    def __enter__(self) -> None:
+        _set_limit(_get_limit() + self.frames)
+
+    def __exit__(self, *exc: object) -> None:
+        owed = self.owed
+        owed[0] += self.frames
+        try:
+            _set_limit(max(_get_limit() - owed[0], 1))
+            owed[0] = 0
+        except (RecursionError, ValueError):
+            pass
 
 
 def resolve(qualname: str) -> tuple[Any, str, Any]:
