@@ -22,9 +22,9 @@ def first_error_line(longrepr: Any) -> str:
     for line in text.splitlines():
         if line.startswith("E "):
             return line[1:].strip()[:MAX_LINE]
-    crash = getattr(longrepr, "reprcrash", None)
-    if crash is not None and getattr(crash, "message", ""):
-        return str(crash.message).splitlines()[0][:MAX_LINE]
+    message = str(getattr(getattr(longrepr, "reprcrash", None), "message", None) or "")
+    if message:
+        return message.splitlines()[0][:MAX_LINE]
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[-1][:MAX_LINE] if lines else "(no message)"
 
