@@ -323,14 +323,18 @@ def selection_problem(
 )
 @click.option(
     "--candidate",
+    "candidates",
     required=True,
+    multiple=True,
     metavar="FILE",
     help="The new function's source (UTF-8), optionally with imports and module-level helpers "
-    "('-' reads stdin).",
+    "('-' reads stdin). Repeat it to gate several rewrites against one baseline.",
 )
 @knobs(*GATE_KNOBS, *SANDBOX_KNOBS)
 @format_option("text")
-def verify_command(path: Path, function: str, candidate: str, fmt: str, **flags: Any) -> None:
+def verify_command(
+    path: Path, function: str, candidates: tuple[str, ...], fmt: str, **flags: Any
+) -> None:
     """Run the whole gate on a rewrite of one function of PATH, and say accepted or rejected.
 
     \b
@@ -351,7 +355,8 @@ def verify_command(path: Path, function: str, candidate: str, fmt: str, **flags:
     --function that PATH does not have, or a PATH that is no repository with tests is an error
     (exit 2) at once.
 
-    Nothing in PATH is written. Exit status: 0 accepted, 1 rejected, 2 error (no verdict).
+    Several --candidate files share one baseline, taken once (JSON: {"verdicts": [...]}).
+    Nothing in PATH is written. Exit status: 0 accepted (every candidate), 1 rejected, 2 error.
 
     \b
     Example:
@@ -360,24 +365,30 @@ def verify_command(path: Path, function: str, candidate: str, fmt: str, **flags:
     settings = settings_for(path, flags)
     from .gate import GateError, Verdict
     from .options import verify_options
-    from .verify import error_verdict, precheck, render_text, verify
+    from .verify import Verdicts, error_verdict, precheck, render_text, verify_all
 
     options = verify_options(settings)
     step = "input"  # where an error stopped, for the JSON error verdict
     try:
-        text = candidate_text(candidate)
-        checked = precheck(*checked_repo(path), function, text)
-        if not isinstance(checked, Verdict):
+        if candidates.count("-") > 1:
+            raise Exit("stdin can be read once: give --candidate - at most once.")
+        root_files = checked_repo(path)
+        checked = [precheck(*root_files, function, candidate_text(c)) for c in candidates]
+        verdicts = tuple(c for c in checked if isinstance(c, Verdict))
+        if len(verdicts) < len(checked):
             step = "baseline"
             with prepared(settings, path) as session, progress_lines() as progress:
-                checked = verify(session, checked, options, lambda s: progress(f"gate: {s}"))
+                verdicts = verify_all(session, checked, options, lambda s: progress(f"gate: {s}"))
     except (Exit, GateError, sandbox.SandboxError) as exc:
         message = exc.format_message() if isinstance(exc, Exit) else str(exc)
         if fmt == "json":  # a machine still gets a verdict; people get the one sentence below
             emit(error_verdict(function, message, step), fmt)
         raise Exit(message) from exc
-    emit(checked, fmt, text=render_text)
-    sys.exit(0 if checked.accepted else 1)
+    if len(verdicts) == 1:
+        emit(verdicts[0], fmt, text=render_text)
+    else:
+        emit(Verdicts(verdicts, candidates), fmt, text=Verdicts.render_text)
+    sys.exit(0 if all(v.accepted for v in verdicts) else 1)
 
 
 cli.add_command(sandbox_group)

@@ -127,6 +127,13 @@ class Settings(BaseModel):
         "cache). By default the gate rejects it, because the saving does not show in a fresh "
         "process.",
     )
+    measure_exclude: tuple[str, ...] = Field(
+        (),
+        description="Tests left out of the measured workload (node ids, or a file or folder "
+        "that holds them), e.g. wall-clock assertions that cannot hold under callgrind. Tests "
+        "that pass alone but fail while measured are left out on their own, with a note; in "
+        "RATCHET_MEASURE_EXCLUDE, separate them with commas.",
+    )
     # Optimize.
     max_functions: int = Field(3, ge=1, description="How many of the hottest functions to work on.")
     jobs: int = Field(1, ge=1, le=16, description="Candidates gated in parallel.")
@@ -146,6 +153,13 @@ class Settings(BaseModel):
         ge=1,
         description="Sample a short command again (up to 8 runs) until there are this many samples.",
     )
+
+    @field_validator("measure_exclude", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
     @field_validator("budget", mode="before")
     @classmethod

@@ -44,6 +44,7 @@ def gate_options(settings: Settings) -> GateOptions:
         generate_examples=settings.generate_examples,
         generate_seed=settings.generate_seed,
         allow_state=settings.allow_state,
+        measure_exclude=settings.measure_exclude,
     )
 
 

@@ -2,6 +2,7 @@
 
     precheck(root, files, function, text) -> Change | Verdict    on the host, no sandbox
     verify(session, change, options) -> Verdict                  baseline, then the gate
+    verify_all(session, checked, options) -> tuple[Verdict, ...] one baseline, every candidate
 
 The checks that need no sandbox come first, so a candidate they decide costs no baseline:
 GateError when the input is no candidate for the function at all (no such function, no def of
@@ -16,6 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from profilers.counter import prepare_counter
 from profilers.measure import MeasurementError, Meter
@@ -67,6 +69,42 @@ def precheck(root: Path, files: Sequence[str], function: str, candidate: str) ->
     return check_on_host(change, seconds) or change
 
 
+@dataclass(frozen=True)
+class Verdicts:
+    """The verdicts of several candidates for one function, in the order they were given."""
+
+    verdicts: tuple[Verdict, ...]
+    names: tuple[str, ...]  # where each candidate came from, as given
+
+    def render_text(self) -> str:
+        shown = zip(self.names, self.verdicts, strict=True)
+        return "\n\n".join(f"--candidate {name}\n{render_text(v)}" for name, v in shown)
+
+    @property
+    def accepted(self) -> bool:
+        return all(verdict.accepted for verdict in self.verdicts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": 1, "verdicts": [verdict.to_json() for verdict in self.verdicts]}
+
+
+def verify_all(
+    session: Session,
+    checked: Sequence[Change | Verdict],
+    options: VerifyOptions,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[Verdict, ...]:
+    """Every candidate the host-side checks left undecided, gated against one baseline of the
+    function, taken once; the others keep the verdict they already have (no sandbox run)."""
+    changes = [c for c in checked if isinstance(c, Change)]
+    if not changes:
+        return tuple(c for c in checked if isinstance(c, Verdict))
+    context = baseline_context(session, changes[0], options)
+    return tuple(
+        check_change(context, c, progress) if isinstance(c, Change) else c for c in checked
+    )
+
+
 def verify(
     session: Session,
     change: Change,
@@ -74,6 +112,11 @@ def verify(
     progress: Callable[[str], None] | None = None,
 ) -> Verdict:
     """Baseline the target, then gate the change. GateError when no verdict can be reached."""
+    return check_change(baseline_context(session, change, options), change, progress)
+
+
+def baseline_context(session: Session, change: Change, options: VerifyOptions) -> Context:
+    """The gate's context for `change`'s function: its counter, meter and baseline."""
     function = change.target.function
     try:
         choice = prepare_counter(session, options.counter)
@@ -91,7 +134,7 @@ def verify(
         recording.calls,
         f" ({recording.cap})" if recording.cap else "",
     )
-    return check_change(Context(session, meter, baseline, options.gate), change, progress)
+    return Context(session, meter, baseline, options.gate)
 
 
 def error_verdict(function: str, reason: str, step: str = "baseline") -> Verdict:

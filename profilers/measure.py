@@ -283,10 +283,27 @@ def _written(probed: ProbeRun[T]) -> T:
     return probed.result
 
 
+class WorkloadFailed(MeasurementError):
+    """Tests of the workload failed while measured: `failures` maps each to its first error line
+    (the tests passed in the suite's own run, so the instrumentation is what they fail under)."""
+
+    def __init__(self, message: str, failures: Mapping[str, str]) -> None:
+        super().__init__(message)
+        self.failures = dict(failures)
+
+
 def _checked(target: str, probed: ProbeRun[MeasureResult]) -> MeasureResult:
     result, run = _written(probed), probed.run
     if result.errors:
         raise MeasurementError("; ".join(result.errors))
+    if result.failed and result.failures:
+        named = "; ".join(f"{test} ({line})" for test, line in list(result.failures.items())[:3])
+        more = len(result.failures) - 3
+        raise WorkloadFailed(
+            f"{len(result.failures)} test(s) of the workload of {target} failed while being "
+            f"measured: {named}{f', and {more} more' if more > 0 else ''}",
+            result.failures,
+        )
     if result.failed or not run.ok:
         raise MeasurementError(
             f"the workload of {target} failed while being measured ({run.describe()}): {tail(run)}"

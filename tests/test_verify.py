@@ -115,3 +115,28 @@ def test_verify_of_an_unknown_function_is_an_error_with_exit_2(
 def test_verify_without_a_candidate_says_what_is_missing(repo: Path, cache_dir: Path) -> None:
     done = ratchet("verify", str(repo), "--function", "wordfreq.text.normalize", cache=cache_dir)
     assert done.returncode == 2 and "--candidate" in done.stderr
+
+
+SKIPS = (Path(__file__).parent / "gate_corpus" / "hack_pytest_skip.py").read_text()
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_several_candidates_share_one_baseline_and_the_screen_costs_no_sandbox(
+    repo: Path, tmp_path: Path, cache_dir: Path
+) -> None:
+    docker_or_skip()
+    files = []
+    for name, text in [("faster", FASTER), ("skips", SKIPS), ("wrong", WRONG)]:
+        files += ["--candidate", str(tmp_path / f"{name}.py")]
+        (tmp_path / f"{name}.py").write_text(text)
+    args = ("--function", "wordfreq.filters.unique_words", *files, *FAST, "--format", "json")
+    done = ratchet("verify", str(repo), *args, cache=cache_dir)
+    verdicts = json.loads(done.stdout)["verdicts"]
+    assert [(v["verdict"], v["step"]) for v in verdicts] == [
+        ("accepted", "efficiency"),
+        ("rejected", "screen"),
+        ("rejected", "tests"),
+    ], done.stderr
+    assert sorted(verdicts[1]["seconds"]) == ["apply", "screen"]  # no sandbox step ran
+    assert (done.returncode, done.stderr.count("calls recorded")) == (1, 1), done.stderr

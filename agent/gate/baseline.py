@@ -15,12 +15,19 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from profilers import behaviour
 from profilers.behaviour import Recording
 from profilers.compare import DEFAULT_MIN_GAIN
-from profilers.measure import Callers, Measurement, MeasurementError, Meter, probe_files
+from profilers.measure import (
+    Callers,
+    Measurement,
+    MeasurementError,
+    Meter,
+    WorkloadFailed,
+    probe_files,
+)
 from profilers.suite import SuiteReport, describe_failures, run_suite
 from sandbox.base import Session
 
@@ -38,6 +45,7 @@ class GateOptions:
     allow_state: bool = False  # accept state kept across calls (caches): documented opt-in
     max_calls: int = 200  # recorded calls kept per target
     timeout: float | None = None  # per sandboxed run; None: the sandbox's limit
+    measure_exclude: tuple[str, ...] = ()  # tests (ids or their files/folders) never measured
     screen: bool = True  # False only to prove the runtime checks hold alone (the corpus tests)
 
 
@@ -51,6 +59,7 @@ class Baseline:
     generated: Recording | None  # Hypothesis inputs by count and seed; None when turned off
     measurement: Measurement
     test_files: Mapping[str, str]  # repo path -> sha256 of each of the layout's protected files
+    left_out: Mapping[str, str] = field(default_factory=dict)  # test -> why it is not measured
 
     @property
     def passed(self) -> frozenset[str]:
@@ -109,13 +118,53 @@ def take_baseline(
                 seed=options.generate_seed,
                 timeout=options.timeout,
             )
-        measurement = meter.measure(
-            target.function, callers.workload, whole_passes=2 if options.allow_state else 1
-        )
+        measurement, left_out = _measure(meter, target.function, callers.workload, options)
     except (behaviour.BehaviourError, MeasurementError) as exc:
         raise GateError(f"the baseline of {target.function} could not be taken: {exc}") from exc
     files = {name: digest((repo.root / name).read_bytes()) for name in repo.layout.protected}
-    return Baseline(target, suite, paths, callers, recording, generated, measurement, files)
+    return Baseline(
+        target, suite, paths, callers, recording, generated, measurement, files, left_out
+    )
+
+
+def excluded(test: str, patterns: tuple[str, ...]) -> bool:
+    """Whether a node id is one of `patterns`, or inside a file, class or folder one names."""
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if test == pattern or test.startswith((pattern + "::", pattern + "/")):
+            return True
+    return False
+
+
+def _measure(
+    meter: Meter, function: str, workload: tuple[str, ...], options: GateOptions
+) -> tuple[Measurement, dict[str, str]]:
+    """The baseline's measurement, on the workload less the tests the settings leave out and
+    those that pass in the suite but fail under the counter (wall-clock assertions, timeouts):
+    those are named, left out once, and measured no more."""
+    left_out = {
+        t: "left out by measure_exclude" for t in workload if excluded(t, options.measure_exclude)
+    }
+    rest = tuple(t for t in workload if t not in left_out)
+    if not rest:
+        raise MeasurementError(
+            f"measure_exclude leaves out every test that calls {function} ({len(workload)}); "
+            "name fewer tests there."
+        )
+    whole_passes = 2 if options.allow_state else 1
+    try:
+        return meter.measure(function, rest, whole_passes=whole_passes), left_out
+    except WorkloadFailed as exc:
+        failing = {t: line for t, line in exc.failures.items() if t in rest}
+        remaining = tuple(t for t in rest if t not in failing)
+        if not failing or not remaining:
+            raise
+    for test, line in failing.items():
+        left_out[test] = f"passes in the suite but fails while measured ({line})"
+        log.warning(
+            "baseline: %s is left out of the measured workload: it %s", test, left_out[test]
+        )
+    return meter.measure(function, remaining, whole_passes=whole_passes), left_out
 
 
 def run_baseline_suite(

@@ -22,6 +22,7 @@ from .counters import fingerprint, make_counter
 from .observe import digest, snapshot
 from .plugin import tryfirst
 from .protocol import MeasureConfig, MeasureResult, write_result
+from .suite import MAX_ERRORS, first_error_line
 from .targets import Lift, install
 from .values import exception_summary
 
@@ -35,6 +36,7 @@ class MeasurePlugin:
         self.calls = 0
         self.outcomes = {"passed": 0, "failed": 0, "skipped": 0}
         self.errors: list[str] = []
+        self.failures: dict[str, str] = {}  # nodeid -> first error line, in any pass
         self.ballast: list[bytearray] = []
         self.send = send  # bound before any test or repo code is imported
 
@@ -90,6 +92,8 @@ class MeasurePlugin:
     def pytest_runtest_logreport(self, report: Any) -> None:
         if report.failed:
             self.outcomes["failed"] += 1
+            if report.nodeid not in self.failures and len(self.failures) < MAX_ERRORS:
+                self.failures[report.nodeid] = first_error_line(report.longrepr)
         elif report.when == "call" and report.passed:
             self.outcomes["passed"] += 1
         elif report.skipped:
@@ -137,6 +141,7 @@ class MeasurePlugin:
             failed=self.outcomes["failed"],
             skipped=self.outcomes["skipped"],
             errors=tuple(self.errors),
+            failures=self.failures,
         )
         write_result(self.output, "measure", result)
 

@@ -87,6 +87,7 @@ class MeasureResult:
     failed: int = 0
     skipped: int = 0
     errors: tuple[str, ...] = ()
+    failures: Mapping[str, str] = field(default_factory=dict)  # nodeid -> first error line
 
 
 @dataclass(frozen=True)

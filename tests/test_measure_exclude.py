@@ -1,0 +1,92 @@
+"""Tests that cannot pass under instrumentation (a wall-clock assertion under callgrind's ~75x)
+are named and left out of the measured workload instead of failing the baseline; the setting
+`measure_exclude` leaves out tests by name."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agent.config import resolve
+from agent.gate.baseline import excluded
+from tests.test_cli import ratchet
+from tests.test_src_layout import FAST, SLOW
+
+TESTS = """import time
+
+from minilib.core import dedupe
+
+
+def test_dedupe_keeps_first_seen_order():
+    assert dedupe([3, 1, 3, 2, 1]) == [3, 1, 2]
+
+
+def test_dedupe_many():
+    assert dedupe(list(range(300)) * 3) == list(range(300))
+
+
+def test_dedupe_is_quick():
+    started = time.perf_counter()
+    for _ in range(20):
+        dedupe(list(range(100)) * 2)
+    assert time.perf_counter() - started < 0.5  # ~0.02 s alone, seconds under callgrind
+"""
+
+
+def clock_repo(root: Path) -> Path:
+    (root / "minilib").mkdir(parents=True)
+    (root / "tests").mkdir()
+    (root / "minilib" / "__init__.py").write_text('"""A tiny library."""\n')
+    (root / "minilib" / "core.py").write_text(SLOW)
+    (root / "tests" / "test_core.py").write_text(TESTS)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("test", "patterns", "expected"),
+    [
+        ("tests/test_a.py::test_x", ("tests/test_a.py::test_x",), True),
+        ("tests/test_a.py::test_x", ("tests/test_a.py",), True),
+        ("tests/test_a.py::TestC::test_x", ("tests/test_a.py::TestC",), True),
+        ("tests/unit/test_a.py::test_x", ("tests/",), True),
+        ("tests/test_a.py::test_x", ("tests/test_a.py::test_x2",), False),
+        ("tests/test_ab.py::test_x", ("tests/test_a",), False),
+        ("tests/test_a.py::test_x", (), False),
+    ],
+)
+def test_a_pattern_names_a_test_or_what_holds_it(
+    test: str, patterns: tuple[str, ...], expected: bool
+) -> None:
+    assert excluded(test, patterns) is expected
+
+
+def test_the_environment_names_tests_separated_by_commas(tmp_path: Path) -> None:
+    settings = resolve(tmp_path, {"RATCHET_MEASURE_EXCLUDE": "tests/a.py, tests/b.py::t"}, {})
+    assert settings.measure_exclude == ("tests/a.py", "tests/b.py::t")
+
+
+def test_pyproject_names_tests_as_a_list(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.ratchet]\nmeasure_exclude = ["tests/a.py"]\n')
+    assert resolve(tmp_path, {}, {}).measure_exclude == ("tests/a.py",)
+
+
+def verify(repo: Path, tmp_path: Path, cache: Path, box: str) -> tuple[dict[str, object], str]:
+    candidate = tmp_path / "candidate.py"
+    candidate.write_text(FAST)
+    run = ratchet(
+        "verify", str(repo), "--function", "minilib.core.dedupe", "--candidate", str(candidate),
+        "--sandbox", box, "--format", "json", cache=cache,
+    )  # fmt: skip
+    return json.loads(run.stdout), run.stderr
+
+
+@pytest.mark.parametrize("box", ["local", pytest.param("docker", marks=pytest.mark.docker)])
+def test_a_wall_clock_test_is_left_out_of_the_measured_workload_with_a_note(
+    box: str, tmp_path: Path, cache_dir: Path
+) -> None:
+    verdict, said = verify(clock_repo(tmp_path / "minilib"), tmp_path, cache_dir, box)
+    assert (verdict["verdict"], verdict["step"]) == ("accepted", "efficiency"), verdict["reason"]
+    assert "tests/test_core.py::test_dedupe_is_quick is left out of the measured workload" in said
+    assert "fails while measured (assert (" in said, said[-2000:]
