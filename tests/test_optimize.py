@@ -182,12 +182,14 @@ def test_mid_budget_without_an_llm_is_an_error_that_says_what_to_set(tmp_path: P
     assert done.returncode == 2 and "OPENAI_API_KEY" in done.stderr.splitlines()[-1]
 
 
-def test_a_failing_baseline_points_to_debug(tmp_path: Path, cache_dir: Path) -> None:
+def test_a_failing_baseline_names_the_test_and_its_error(tmp_path: Path, cache_dir: Path) -> None:
     failing = {"tests/test_more.py": "def test_broken():\n    assert 1 == 2\n"}
     done = ratchet(
         "optimize", str(tiny(tmp_path / "r", failing)), "--sandbox", "local", cache=cache_dir
     )
-    assert done.returncode == 2 and "ratchet debug" in done.stderr.splitlines()[-1]
+    said = done.stderr.splitlines()[-1]
+    assert done.returncode == 2, done.stderr
+    assert "1 test fails: tests/test_more.py::test_broken (assert 1 == 2)" in said, said
 
 
 def test_a_function_no_test_calls_is_reported_and_skipped(tmp_path: Path, cache_dir: Path) -> None:
