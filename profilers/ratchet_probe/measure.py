@@ -55,12 +55,12 @@ class MeasurePlugin:
             if inside is not None:
                 with Lift(3):  # this frame, inside's and the lambda's
                     return inside(lambda: function(*args, **kwargs))
-            counter.enter()
-            try:
-                with Lift(1):
+            with Lift(1):  # outside the counted region: both sides would pay for it
+                counter.enter()
+                try:
                     return function(*args, **kwargs)
-            finally:
-                counter.leave()
+                finally:
+                    counter.leave()
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if depth[0] or not self.measuring:
