@@ -159,7 +159,10 @@ TINY = {
 
 
         def unused(xs):
-            return list(xs)
+            out = []
+            for x in xs:
+                out.append(x * 2)
+            return out
         """,
     "tests/test_calc.py": """\
         from calc import total
@@ -203,6 +206,23 @@ def test_a_function_no_test_calls_is_reported_and_skipped(tmp_path: Path, cache_
         "skipped",
         "no passing test calls it, so no rewrite of it could be proven",
     )
+
+
+def test_a_function_no_rule_applies_to_is_skipped_before_any_sandbox_run(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    report = tmp_path / "report.json"
+    args = ("--function", "calc.total", "--sandbox", "local", "--json-report", str(report))
+    done = ratchet("optimize", str(tiny(tmp_path / "r")), *args, cache=cache_dir)
+    (result,) = json.loads(report.read_text())["results"]
+    assert (done.returncode, result["status"], result["reason"]) == (
+        0,
+        "skipped",
+        "no offline rule applies to it",
+    ), done.stderr
+    # known on the host: neither the suite nor a baseline ran ("baseline: 1 test passes")
+    assert "calc.total: skipped: no offline rule applies to it" in done.stderr, done.stderr
+    assert "baseline" not in done.stderr, done.stderr
 
 
 def test_an_endpoint_that_refuses_the_key_stops_with_exit_2_and_no_key_shown(

@@ -195,8 +195,8 @@ def round_state(*verdicts: Judged, **extra: Any) -> Any:
 
 def test_the_graph_runs_the_nodes_its_diagram_draws() -> None:
     nodes = list(build_graph().get_graph().nodes)[1:-1]
-    assert nodes == ["run_suite", "profile", "select_targets", "take_baseline", "propose", "gate",
-                     "decide", "next_target"]  # fmt: skip
+    assert nodes == ["name_targets", "run_suite", "profile", "select_targets", "take_baseline",
+                     "propose", "gate", "decide", "next_target"]  # fmt: skip
     assert all(f"-> {node}" in (graph_module.__doc__ or "") for node in nodes)
 
 

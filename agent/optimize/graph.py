@@ -2,6 +2,8 @@
 frozen tools (LangGraph's run context) in tools.py.
 
     START
+      -> name_targets     the functions named, less those no rule applies to (only when named)
+                                                                   -> END when none is left
       -> run_suite        the unchanged repo's whole suite; its passing set is the contract
       -> profile          py-spy ranks the hot functions (only when no function was named)
       -> select_targets   what was named, else the hottest; only those passing tests call
@@ -30,6 +32,7 @@ from .nodes import (
     LLM_RETRY,
     decide,
     gate,
+    name_targets,
     next_target,
     profile,
     propose,
@@ -58,6 +61,7 @@ class Timed(Protocol):
 def build_graph() -> Any:
     """The compiled graph; invoke it with the run's `Tools` as context (see `run_config`)."""
     graph = StateGraph(OptimizeState, context_schema=Tools)
+    graph.add_node(timed(name_targets))
     graph.add_node(timed(run_suite))
     graph.add_node(timed(profile))
     graph.add_node(timed(select_targets))
@@ -66,7 +70,8 @@ def build_graph() -> Any:
     graph.add_node(timed(gate))
     graph.add_node(timed(decide))
     graph.add_node(timed(next_target))
-    graph.add_edge(START, "run_suite")
+    graph.add_conditional_edges(START, _name_first, ["name_targets", "run_suite"])
+    graph.add_conditional_edges("name_targets", _any_wanted, ["run_suite", END])
     graph.add_conditional_edges("run_suite", _profile_unless_named, ["profile", "select_targets"])
     graph.add_edge("profile", "select_targets")
     graph.add_conditional_edges("select_targets", _has_target, ["take_baseline", END])
@@ -104,6 +109,14 @@ def timed(node: Node) -> Timed:
     # the gate's input is a Send's payload, not the state
     run.__name__ = run.__qualname__ = node.__name__
     return run
+
+
+def _name_first(state: OptimizeState, *, runtime: Runtime[Tools]) -> str:
+    return "name_targets" if runtime.context.options.named else "run_suite"
+
+
+def _any_wanted(state: OptimizeState) -> str:
+    return "run_suite" if state.get("wanted") else END
 
 
 def _profile_unless_named(state: OptimizeState, *, runtime: Runtime[Tools]) -> str:

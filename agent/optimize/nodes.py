@@ -25,14 +25,14 @@ from agent.gate import take_baseline as gate_baseline
 from agent.gate.baseline import run_baseline_suite
 from agent.llm import BudgetExhausted, LLMError, LLMUnavailable, Tier
 from agent.profiling import ProfileOptions, hotspots, sources_of
-from profilers.hotspots import Hotspot
+from profilers.hotspots import Hotspot, module_name
 from profilers.measure import Callers, MeasurementError
 from profilers.pyspy import ProfilingError
 from profilers.suite import SuiteReport, describe_failures
 
 from . import targets
 from .context import build_context
-from .proposers import Failed
+from .proposers import Failed, Proposer
 from .state import GateTask, Judged, OptimizeState, Plan, Proposed, Result, Status
 from .tools import OptimizeOptions, Tools
 
@@ -47,6 +47,15 @@ LLM_RETRY = RetryPolicy(max_attempts=2, initial_interval=2.0, retry_on=LLMUnavai
 
 class OptimizeError(Exception):
     """The run cannot go on (the baseline fails, no target can be found); says what to do."""
+
+
+def name_targets(state: OptimizeState, *, runtime: Runtime[Tools]) -> Update:
+    """What the user named, less what the proposer has nothing for: decided on the host before
+    the suite runs, so a function no rule applies to costs no sandbox run at all."""
+    wanted, refused = _wanted(runtime.context, sources_of(runtime.context.session), [])
+    for result in refused:
+        runtime.context.progress(f"{result.function}: skipped: {result.reason}")
+    return {"wanted": wanted, "skipped": refused}
 
 
 def run_suite(state: OptimizeState, *, runtime: Runtime[Tools]) -> Update:
@@ -86,15 +95,17 @@ def select_targets(state: OptimizeState, *, runtime: Runtime[Tools]) -> Update:
     """The targets: what the user named, else the hottest functions; only those tests call."""
     tools = runtime.context
     options = tools.options
-    wanted = _wanted(tools, sources_of(tools.session), state.get("hotspots", []))
+    wanted, refused = state.get("wanted"), state.get("skipped", [])
+    if wanted is None:
+        wanted, refused = _wanted(tools, sources_of(tools.session), state.get("hotspots", []))
     if not wanted:
         tools.progress("no function to work on")
-        return {"plans": [], "skipped": []}
+        return {"plans": [], "skipped": refused}
     callers = _callers(tools, wanted)
     suite = state.get("suite")
     passed = suite.passed if suite else frozenset()
     tested = [p for p in wanted if not passed.isdisjoint(_calling(callers[p.function]))]
-    untested = [_untested(p) for p in wanted if p not in tested]
+    untested = refused + [_untested(p) for p in wanted if p not in tested]
     limit = len(tested) if (options.functions or options.file) else options.max_functions
     chosen = tested[:limit]
     for plan in chosen:
@@ -102,19 +113,47 @@ def select_targets(state: OptimizeState, *, runtime: Runtime[Tools]) -> Update:
     return {"plans": chosen, "skipped": untested, "current": 0, "callers": callers}
 
 
-def _wanted(tools: Tools, sources: dict[str, str], ranked: list[Hotspot]) -> list[Plan]:
-    """What the user named, else the hottest functions (with --all, every other one after)."""
+def _wanted(
+    tools: Tools, sources: dict[str, str], ranked: list[Hotspot]
+) -> tuple[list[Plan], list[Result]]:
+    """What the user named, else the hottest functions (with --all, every other one after),
+    less those the proposer has nothing for: that is known on the host, so none of them costs a
+    sandbox run. A named one is reported as skipped; the hot ones are passed over for the next
+    hottest."""
     options = tools.options
     try:
         if options.named:
-            return _named(options, tools, sources)
+            named, refused = _proposable(tools.proposer, _named(options, tools, sources), sources)
+            return named, [Result(p.function, p.file, "skipped", why) for p, why in refused]
     except targets.TargetError as exc:
         raise OptimizeError(str(exc)) from exc
     hot = targets.from_hotspots(ranked)
     if options.every:
-        named = {p.function for p in hot}
-        return hot + [p for p in targets.everything(sources) if p.function not in named]
-    return hot[: max(options.max_functions * 3, options.max_functions)]
+        sampled = {p.function for p in hot}
+        hot += [p for p in targets.everything(sources) if p.function not in sampled]
+    hot, passed_over = _proposable(tools.proposer, hot, sources)
+    if passed_over:
+        first, why = passed_over[0]
+        tools.progress(
+            f"{len(passed_over)} hot function(s) passed over before any baseline, "
+            f"e.g. {first.function}: {why}"
+        )
+    return (hot if options.every else hot[: options.max_functions * 3]), []
+
+
+def _proposable(
+    proposer: Proposer, plans: list[Plan], sources: dict[str, str]
+) -> tuple[list[Plan], list[tuple[Plan, str]]]:
+    """The plans the proposer may have something for, and the others with its reason."""
+    kept, refused = [], []
+    for plan in plans:
+        qualname = plan.function.removeprefix(module_name(plan.file) + ".")
+        why = proposer.refuses(sources[plan.file], qualname, plan.file)
+        if why is None:
+            kept.append(plan)
+        else:
+            refused.append((plan, why))
+    return kept, refused
 
 
 def _named(options: OptimizeOptions, tools: Tools, sources: dict[str, str]) -> list[Plan]:

@@ -42,6 +42,11 @@ class Failed:
 class Proposer(Protocol):
     name: str
 
+    def refuses(self, module: str, qualname: str, path: str) -> str | None:
+        """Why it could propose nothing for `qualname` of `module`'s text, known on the host
+        before any baseline is taken; None when it may propose something."""
+        ...
+
     def propose(
         self, target: Target, round_: int, history: Sequence[Judged], context: PromptContext
     ) -> list[Proposed | Failed]: ...
@@ -52,6 +57,10 @@ class RulesProposer:
     deterministic, so a second round would propose the same candidates."""
 
     name = "rules"
+
+    def refuses(self, module: str, qualname: str, path: str) -> str | None:
+        found, _ = propose_rules(module, qualname, path=path)
+        return None if found else "no offline rule applies to it"
 
     def propose(
         self, target: Target, round_: int, history: Sequence[Judged], context: PromptContext
@@ -78,6 +87,9 @@ class LLMProposer:
         self.client = client
         self.tier = tier
         self.model: str = tier.model
+
+    def refuses(self, module: str, qualname: str, path: str) -> str | None:
+        return None  # only the model's reply says whether it has a rewrite
 
     def propose(
         self, target: Target, round_: int, history: Sequence[Judged], context: PromptContext

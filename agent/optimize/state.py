@@ -92,6 +92,7 @@ def merge(current: Mapping[str, Any], update: Mapping[str, Any]) -> dict[str, An
 class OptimizeState(TypedDict, total=False):
     # learned once, before any target
     suite: SuiteReport | None  # the unchanged repo's whole suite: its passing set is the contract
+    wanted: list[Plan] | None  # the named functions the proposer may have something for
     hotspots: list[Hotspot]  # py-spy's ranking, when the user named no function
     callers: dict[str, Callers]  # which tests call each function asked for
     plans: list[Plan]  # targets, in the order they are worked on
@@ -117,7 +118,7 @@ class OptimizeState(TypedDict, total=False):
 
 def empty_state() -> dict[str, Any]:
     """The input of a run: every field at its start (`judged` None: no round yet)."""
-    return {"suite": None, "hotspots": [], "callers": {}, "plans": [],
+    return {"suite": None, "wanted": None, "hotspots": [], "callers": {}, "plans": [],
             "skipped": [], "baselines": {}, "current": 0, "round": 0, "tokens_at_enter": 0,
             "proposals": [], "proposed_at": None, "judged": None, "history": [],
             "refining": False, "results": [], "stopped": None, "notes": [], "gated": 0,
