@@ -31,6 +31,7 @@ from pydantic import (
     field_validator,
 )
 
+from agent.gate.timeouts import FLOOR, MULTIPLE
 from profilers.compare import DEFAULT_MIN_GAIN
 from sandbox import Limits
 from sandbox.errors import BadRepository
@@ -126,6 +127,19 @@ class Settings(BaseModel):
         description="Accept a candidate whose speedup comes from state kept across calls (a "
         "cache). By default the gate rejects it, because the saving does not show in a fresh "
         "process.",
+    )
+    timeout_multiple: float = Field(
+        MULTIPLE,
+        ge=2,
+        description="A candidate's run is killed after this many times the original's wall "
+        "time for the same kind of run (its tests, the replay, a measured run), so a candidate "
+        "that hangs is rejected in about a minute; `timeout` stays the hard cap.",
+    )
+    timeout_floor: float = Field(
+        FLOOR,
+        ge=1,
+        description="Seconds a candidate's run is always given, however quick the original's "
+        "was: wall time stretches on a loaded machine, and must never reject an honest candidate.",
     )
     measure_exclude: tuple[str, ...] = Field(
         (),

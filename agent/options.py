@@ -45,6 +45,8 @@ def gate_options(settings: Settings) -> GateOptions:
         generate_seed=settings.generate_seed,
         allow_state=settings.allow_state,
         measure_exclude=settings.measure_exclude,
+        timeout_multiple=settings.timeout_multiple,
+        timeout_floor=settings.timeout_floor,
     )
 
 

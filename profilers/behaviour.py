@@ -70,6 +70,8 @@ class Recording:
     tests: Mapping[int, str] = field(default_factory=dict)  # call index -> the test that made it
     parameters: tuple[str, ...] = ()
     note: str | None = None  # e.g. why generation drew fewer inputs than asked
+    # wall time of the unchanged code's replay of the kept calls (the self-check: each call twice)
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ def record(
         arguments=checked.arguments,
         tests=checked.tests,
         parameters=checked.parameters,
+        seconds=checked.seconds,
     )
 
 
@@ -193,6 +196,7 @@ def generate(
         arguments=checked.arguments,
         parameters=checked.parameters,
         note=result.note,
+        seconds=checked.seconds,
     )
 
 
@@ -223,6 +227,7 @@ class _Checked:
     parameters: tuple[str, ...]
     unreplayable: int
     dropped: int
+    seconds: float  # the replay's wall time
 
 
 def _self_check(session: Session, data: bytes, target: str, timeout: float | None) -> _Checked:
@@ -254,8 +259,9 @@ def _self_check(session: Session, data: bytes, target: str, timeout: float | Non
         expected[index], arguments[index], tests[index] = observed, str(frame["a"]), str(frame["t"])
     sent = probed.frames.of("parameters")
     parameters = tuple(map(str, sent[0])) if sent else ()
+    unreplayable = result.unreplayable + dropped
     return _Checked(
-        checked, expected, arguments, tests, parameters, result.unreplayable + dropped, dropped
+        checked, expected, arguments, tests, parameters, unreplayable, dropped, run.duration
     )
 
 

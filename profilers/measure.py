@@ -77,6 +77,7 @@ class Measurement:
     digests: tuple[str, ...] = ()
     whole: Whole | None = None
     cold: int | None = None  # the region's count in a cold process: the measured pass alone
+    longest: float = 0.0  # wall time of the longest of the K runs
 
 
 @dataclass(frozen=True)
@@ -152,9 +153,11 @@ class Meter:
         changes: Mapping[str, bytes] | None = None,
         *,
         whole_passes: int = 0,
+        timeout: float | None = None,
     ) -> Measurement:
         """K runs of `workload` (test node ids) counting instructions inside `target`, and with
-        `whole_passes` (callgrind only) the whole-process run.
+        `whole_passes` (callgrind only) the whole-process run; `timeout` per run (None: the
+        meter's).
 
         The runs go side by side (up to `parallel` at once): counts do not depend on timing,
         and valgrind's start-up is most of a short workload's wall time.
@@ -163,13 +166,16 @@ class Meter:
             raise MeasurementError(f"no test calls {target}, so there is nothing to measure it on.")
         with ThreadPoolExecutor(max_workers=max(1, min(self.parallel, self.runs))) as pool:
             runs = list(
-                pool.map(lambda p: self._one_run(target, workload, changes, p), range(self.runs))
+                pool.map(
+                    lambda p: self._one_run(target, workload, changes, p, timeout=timeout),
+                    range(self.runs),
+                )
             )
         counts = tuple(run.count for run in runs)
         seconds = sum(run.seconds for run in runs)
         whole = cold = None
         if whole_passes and self.counter == "callgrind":
-            whole, cold = self.fresh(target, workload, changes, whole_passes)
+            whole, cold = self.fresh(target, workload, changes, whole_passes, timeout=timeout)
         return Measurement(
             target,
             counts,
@@ -180,6 +186,7 @@ class Meter:
             common_digests([run.digests for run in runs]),
             whole,
             cold,
+            max(run.seconds for run in runs),
         )
 
     def fresh(
@@ -188,12 +195,16 @@ class Meter:
         workload: Sequence[str],
         changes: Mapping[str, bytes] | None,
         whole_passes: int,
+        *,
+        timeout: float | None = None,
     ) -> tuple[Whole, int]:
         """The counts of fresh processes, side by side: the whole process (`whole`), and the
         region in a cold process, whose measured pass is its only one (`cold`)."""
         with ThreadPoolExecutor(max_workers=2) as pool:
-            whole = pool.submit(self.whole, target, workload, changes, whole_passes)
-            cold = pool.submit(self._one_run, target, workload, changes, 0, passes=1)
+            whole = pool.submit(self.whole, target, workload, changes, whole_passes, timeout)
+            cold = pool.submit(
+                self._one_run, target, workload, changes, 0, passes=1, timeout=timeout
+            )
             return whole.result(), cold.result().count.value
 
     def whole(
@@ -202,6 +213,7 @@ class Meter:
         workload: Sequence[str],
         changes: Mapping[str, bytes] | None,
         passes: int,
+        timeout: float | None = None,
     ) -> Whole:
         """The whole process under callgrind: every instruction of every process, `passes` of
         the workload, no client-request extension in the workspace."""
@@ -215,7 +227,8 @@ class Meter:
                 f"--callgrind-out-file={out}.%p.out",
                 f"--log-file={out}.%p.log",
             ]
-            probed = run_probe(ws, config, self._wrapped(valgrind, workload), self.timeout)
+            argv = self._wrapped(valgrind, workload)
+            probed = run_probe(ws, config, argv, timeout or self.timeout)
             _checked(target, probed)
             listing = ws.run(["sh", "-c", TOTALS, "sh", out])
         totals = _whole_totals(listing)
@@ -229,13 +242,14 @@ class Meter:
         changes: Mapping[str, bytes] | None,
         perturbation: int,
         passes: int = 2,
+        timeout: float | None = None,
     ) -> MeasuredRun:
         with self.session.workspace({**(changes or {}), **self.files}) as ws:
             out = f"{ws.root}/{PROBE_DIR}/callgrind.out"
             config = MeasureConfig(
                 target, self.counter, perturbation, self.choice.salt, passes=passes
             )
-            probed = run_probe(ws, config, self._argv(workload, out), self.timeout)
+            probed = run_probe(ws, config, self._argv(workload, out), timeout or self.timeout)
             result = _checked(target, probed)
             value = result.value if result.value is not None else _callgrind_total(ws)
         count = InstructionCount(
@@ -283,6 +297,14 @@ def _written(probed: ProbeRun[T]) -> T:
     return probed.result
 
 
+class TimedOut(MeasurementError):
+    """A measured run ran past its timeout: `run` says after how long."""
+
+    def __init__(self, message: str, run: RunResult) -> None:
+        super().__init__(message)
+        self.run = run
+
+
 class WorkloadFailed(MeasurementError):
     """Tests of the workload failed while measured: `failures` maps each to its first error line
     (the tests passed in the suite's own run, so the instrumentation is what they fail under)."""
@@ -293,7 +315,13 @@ class WorkloadFailed(MeasurementError):
 
 
 def _checked(target: str, probed: ProbeRun[MeasureResult]) -> MeasureResult:
-    result, run = _written(probed), probed.run
+    if (run := probed.run).timed_out:
+        raise TimedOut(
+            f"the workload of {target} ran past its timeout while being measured "
+            f"({run.describe()}): {tail(run)}",
+            run,
+        )
+    result = _written(probed)
     if result.errors:
         raise MeasurementError("; ".join(result.errors))
     if result.failed and result.failures:

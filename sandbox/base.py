@@ -132,6 +132,7 @@ class Session(Protocol):
 
     sandbox: ClassVar[str]  # the registry key of the sandbox that made it: docker, local
     repo: PreparedRepo
+    limits: Limits  # of every run in its workspaces; a run's own timeout replaces the limit's
 
     def workspace(
         self, changes: Mapping[str, bytes] | None = None, *, profiling: bool = False

@@ -103,6 +103,7 @@ CLASSES = {
     "wrong_top_words_ties_by_insertion": "breaks ties by insertion order",
     "wrong_unique_words_set_order": "loses first-appearance order to a set",
     "wrong_unique_words_returns_callers_list": "returns the caller's own object",
+    "wrong_unique_words_hangs_on_a_repeat": "never returns on some inputs (a loop that hangs)",
     "wrong_top_words_shuffles_random_state": "consumes the global random state",
     "wrong_format_report_sets_decimal_context": "changes the decimal context",
     "wrong_ngrams_writes_stderr": "writes to stderr",

@@ -6,6 +6,8 @@ every candidate.
 - every call of the target during those tests, recorded, and what the unchanged code does on each
   (kept on the host); the same for Hypothesis inputs drawn by count and seed;
 - the instruction counts of the target on its workload;
+- the wall time of each kind of run (the suite's run, the replay's, the longest measured run's,
+  the whole process's), which bounds how long the candidate's runs of that kind may take;
 - a digest of every protected file (the layout's: tests, conftests, benchmarks, test config),
   so a candidate that writes to one is caught.
 """
@@ -32,6 +34,7 @@ from profilers.suite import SuiteReport, describe_failures, run_suite
 from sandbox.base import Session
 
 from .target import GateError, Target
+from .timeouts import FLOOR, MULTIPLE
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +47,11 @@ class GateOptions:
     generate_seed: int = 0  # the same inputs on every machine under any load
     allow_state: bool = False  # accept state kept across calls (caches): documented opt-in
     max_calls: int = 200  # recorded calls kept per target
-    timeout: float | None = None  # per sandboxed run; None: the sandbox's limit
+    timeout: float | None = None  # per sandboxed run, the hard cap; None: the sandbox's limit
+    # a candidate's run is killed after this many times the original's time for the same kind of
+    # run, never before timeout_floor seconds (agent/gate/timeouts.py says why these values)
+    timeout_multiple: float = MULTIPLE
+    timeout_floor: float = FLOOR
     measure_exclude: tuple[str, ...] = ()  # tests (ids or their files/folders) never measured
     screen: bool = True  # False only to prove the runtime checks hold alone (the corpus tests)
 

@@ -12,7 +12,7 @@ from profilers import behaviour
 from profilers.behaviour import Recording
 from profilers.compare import compare_counts
 from profilers.counts import IncomparableCounts
-from profilers.measure import MeasurementError, Meter, Whole
+from profilers.measure import MeasurementError, Meter, TimedOut, Whole
 from profilers.probe import probe_files
 from profilers.runs import tail
 from profilers.suite import SuiteReport, run_suite
@@ -20,12 +20,14 @@ from sandbox.base import RunResult, Session
 
 from .baseline import Baseline, GateOptions
 from .target import Change
+from .timeouts import Bound, hard_cap, ran_past
 from .verdict import Instructions, SuiteTally
 
 TAIL_LINES = 30
 WHOLE_SHARE = 0.5  # of the saving inside the function that must show in the whole process
 WHOLE_NOISE = 1e-5  # of the whole process's count: what identical runs may differ by
 STATE_RATIO = 0.5  # the candidate's warm/cold share may not fall below this share of the original's
+IMPORT_LIMIT = 120.0  # seconds, at most, for `import module` with the candidate in it
 
 
 @dataclass(frozen=True)
@@ -53,13 +55,26 @@ def evidence(run: RunResult) -> str:
     return tail(run, TAIL_LINES, sep="\n")
 
 
+def bound(ctx: Context, original: float, measured: str) -> Bound:
+    """How long a candidate's run may take, from the original's `original` seconds on the same
+    kind of run (see agent/gate/timeouts.py)."""
+    options = ctx.options
+    cap = hard_cap(options.timeout, ctx.session.limits.timeout, ctx.meter.timeout)
+    return Bound(original, cap, measured, options.timeout_multiple, options.timeout_floor)
+
+
 def check_import(ctx: Context, change: Change) -> Check:
     module = change.target.module
     code = f"import {module}"
+    limit = bound(ctx, ctx.baseline.suite.run.duration, "test suite")  # which imports it
+    if limit.cap > IMPORT_LIMIT:
+        limit = replace(limit, cap=IMPORT_LIMIT, cap_name="the limit of an import")
     with ctx.session.workspace(change.files) as ws:
-        run = ws.run(["python", "-c", code], timeout=ctx.options.timeout or 120)
+        run = ws.run(["python", "-c", code], timeout=limit.seconds)
     if run.ok:
         return Check(True)
+    if ran_past(run):
+        return Check(False, limit.describe(f"importing {module}"), evidence(run))
     return Check(
         False,
         f"the module does not import with the candidate in it ({run.describe()}).",
@@ -74,7 +89,7 @@ def check_callers(ctx: Context, change: Change) -> Check:
         t for t in base.callers.benchmarks if t in base.passed
     ]
     report, _ = _suite(ctx, change, wanted)
-    if problem := _cut_short(report):
+    if problem := _cut_short(ctx, report, f"the tests that call {change.target.function}"):
         return Check(False, problem, evidence(report.run), _tally(report, len(wanted)))
     failed = sorted(set(wanted) - report.passed)
     if failed:
@@ -94,7 +109,7 @@ def check_suite(ctx: Context, change: Change) -> Check:
     base = ctx.baseline
     report, digests = _suite(ctx, change, base.paths, digest=True)
     tally = _tally(report, len(base.passed))
-    if problem := _cut_short(report):
+    if problem := _cut_short(ctx, report, "the test suite"):
         return Check(False, problem, evidence(report.run), tally)
     if report.collected != base.suite.collected:
         return Check(
@@ -116,8 +131,9 @@ def _suite(
 ) -> tuple[SuiteReport, RunResult | None]:
     """Run pytest on `tests`; with `digest`, hash the test files afterwards in the same place."""
     digests = None
+    timeout = bound(ctx, ctx.baseline.suite.run.duration, "test suite").seconds
     with ctx.session.workspace({**change.files, **probe_files()}) as ws:
-        report = run_suite(ws, tests, timeout=ctx.options.timeout, extra_args=ctx.meter.quiet)
+        report = run_suite(ws, tests, timeout=timeout, extra_args=ctx.meter.quiet)
         names = sorted(ctx.baseline.test_files)
         if digest and names:
             digests = ws.run(["sh", "-c", 'sha256sum -- "$@" 2>&1; true', "sh", *names])
@@ -128,11 +144,13 @@ def _tally(report: SuiteReport, baseline_passed: int) -> SuiteTally:
     return SuiteTally(len(report.passed), len(report.failed), baseline_passed)
 
 
-def _cut_short(report: SuiteReport) -> str | None:
+def _cut_short(ctx: Context, report: SuiteReport, what: str) -> str | None:
     if report.tampered:
         return "the candidate changed the test framework or the process: " + "; ".join(
             report.tampered
         )
+    if ran_past(report.run):
+        return bound(ctx, ctx.baseline.suite.run.duration, "test suite").describe(what)
     if not report.finished:
         return (
             f"the test run was cut short ({report.run.describe()}): the process ended before "
@@ -198,16 +216,20 @@ def check_generated(ctx: Context, change: Change) -> Check:
 
 def _replayed(ctx: Context, change: Change, recording: Recording, what: str) -> Check:
     generated = what == "generated input"
+    limit = bound(ctx, recording.seconds, "replay of them")
     result = behaviour.replay(
         ctx.session,
         recording,
         change.files,
-        timeout=ctx.options.timeout,
+        timeout=limit.seconds,
         float_tolerance=ctx.options.float_tolerance,
         hide=tuple(ctx.baseline.test_files),
         generated=generated,
     )
     counts = {"generated" if generated else "replayed": result.replayed}
+    if ran_past(result.run):
+        reason = limit.describe(f"the replay of the {what}s")
+        return Check(False, reason, evidence(result.run), **counts)  # type: ignore[arg-type]
     if result.error:
         return Check(False, result.error, evidence(result.run), **counts)  # type: ignore[arg-type]
     if result.mismatches:
@@ -244,11 +266,13 @@ def _why_empty(recording: Recording) -> str:
 def check_efficiency(ctx: Context, change: Change) -> Check:
     """Fewer instructions inside the function on its workload, the same outputs while measured,
     and the saving visible in the whole process (see whole_problem)."""
-    base = ctx.baseline
-    before = base.measurement
+    before = ctx.baseline.measurement
+    function, limit = change.target.function, bound(ctx, before.longest, "longest measured run")
     try:
-        after = ctx.meter.measure(change.target.function, before.workload, change.files)
+        after = ctx.meter.measure(function, before.workload, change.files, timeout=limit.seconds)
         comparison = compare_counts(before.counts, after.counts, min_gain=ctx.options.min_gain)
+    except TimedOut as exc:
+        return Check(False, limit.describe("a measured run of the workload"), evidence(exc.run))
     except (MeasurementError, IncomparableCounts) as exc:
         return Check(False, f"the candidate could not be measured: {exc}")
     counts = Instructions(
@@ -260,32 +284,36 @@ def check_efficiency(ctx: Context, change: Change) -> Check:
         calls=after.calls,
     )
     workload = " ".join(shlex.quote(t) for t in before.workload[:3])
-    evidence = f"workload: {workload}{' ...' if len(before.workload) > 3 else ''}"
+    shown = f"workload: {workload}{' ...' if len(before.workload) > 3 else ''}"
     if problem := outputs_problem(before.digests, after.digests, "measured run"):
-        return Check(False, problem, evidence, instructions=counts)
+        return Check(False, problem, shown, instructions=counts)
     if not comparison.accepted:
         return Check(
-            False, f"not measurably cheaper: {comparison.reason}", evidence, instructions=counts
+            False, f"not measurably cheaper: {comparison.reason}", shown, instructions=counts
         )
     if before.whole is None:
-        return Check(True, comparison.reason, evidence, instructions=counts)
+        return Check(True, comparison.reason, shown, instructions=counts)
+    limit = bound(ctx, max(before.whole.seconds, before.longest), "longest measured run")
     try:
         whole, cold = ctx.meter.fresh(
-            change.target.function, before.workload, change.files, before.whole.passes
+            function, before.workload, change.files, before.whole.passes, timeout=limit.seconds
         )
+    except TimedOut as exc:
+        reason = limit.describe("a fresh-process run of the workload")
+        return Check(False, reason, evidence(exc.run), instructions=counts)
     except MeasurementError as exc:
-        return Check(False, f"the fresh processes could not be measured: {exc}", evidence)
+        return Check(False, f"the fresh processes could not be measured: {exc}", shown)
     counts = replace(counts, whole_before=before.whole.value, whole_after=whole.value)
     if problem := outputs_problem(before.whole.digests, whole.digests, "whole-process run"):
-        return Check(False, problem, evidence, instructions=counts)
+        return Check(False, problem, shown, instructions=counts)
     region = median([c.value for c in before.counts]) - median([c.value for c in after.counts])
     if problem := whole_problem(region, before.whole, whole, ctx.options.allow_state):
-        return Check(False, problem, evidence, instructions=counts)
+        return Check(False, problem, shown, instructions=counts)
     if before.cold is not None and not ctx.options.allow_state:
         warm = (median([c.value for c in before.counts]), median([c.value for c in after.counts]))
         if problem := state_problem(warm, (before.cold, cold)):
-            return Check(False, problem, evidence, instructions=counts)
-    return Check(True, comparison.reason, evidence, instructions=counts)
+            return Check(False, problem, shown, instructions=counts)
+    return Check(True, comparison.reason, shown, instructions=counts)
 
 
 def state_problem(warm: tuple[float, float], cold: tuple[int, int]) -> str | None:
