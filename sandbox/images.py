@@ -33,6 +33,7 @@ from docker.types import Mount
 from .copy import CopyPlan, tar_tree
 from .environ import is_secret
 from .errors import DependencyInstallError, SandboxUnavailable
+from .metadata import INSTALLER
 from .repo import Dependencies, pth_line
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,9 @@ LABEL = "ratchet"  # every image and container Ratchet makes carries this label
 UID = 1000
 WORKDIR = "/workspace"
 VENV = "/opt/ratchet/venv"
+DIST_INFO = (
+    ".ratchet-dist-info"  # the project's dist-info in the build's archive, on its way to the venv
+)
 PATH = f"{VENV}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 BASE_PACKAGES = (
     "python3",
@@ -157,6 +161,15 @@ def _pth_commands(deps: Dependencies) -> list[str]:
     return [f'printf %s {line} > "{site}/ratchet-repo.pth"']
 
 
+def _metadata_commands(deps: Dependencies) -> list[str]:
+    """Copy the project's dist-info (put in the build's archive) into site-packages."""
+    if deps.metadata is None:
+        return []
+    site = f"$({VENV}/bin/python -c \"import sysconfig; print(sysconfig.get_paths()['purelib'])\")"
+    folder = shlex.quote(deps.metadata.dist_info)
+    return [f'cp -r {WORKDIR}/{DIST_INFO} "{site}/"{folder}']
+
+
 def _env_script(deps: Dependencies, pip_env: dict[str, str]) -> str:
     pip = " ".join(shlex.quote(a) for a in deps.pip_args())
     exports = [f"export {name}={shlex.quote(value)}" for name, value in pip_env.items()]
@@ -174,6 +187,7 @@ def _env_script(deps: Dependencies, pip_env: dict[str, str]) -> str:
             f"python3 -m venv {VENV}",
             f"{VENV}/bin/pip install --no-cache-dir --progress-bar off {pip}",
             *_pth_commands(deps),
+            *_metadata_commands(deps),
             f"rm -rf {WORKDIR}/* {WORKDIR}/.[!.]* 2>/dev/null || true",
         ]
     )
@@ -214,7 +228,7 @@ def ensure_env_image(
         labels={LABEL: "build", **labels},
     )
     try:
-        container.put_archive("/", repo_archive(repo, files))
+        container.put_archive("/", repo_archive(repo, files, deps))
         container.start()
         status = container.wait()
         logs = container.logs().decode("utf-8", "replace")
@@ -259,11 +273,16 @@ def build_repo_image(
     return f"ratchet-repo:{name}"
 
 
-def repo_archive(repo: Path, files: Iterable[str]) -> bytes:
-    """A tar of `files` under /workspace, owned by the sandbox user. For the dependency build
-    only: regular files, or links to files inside the repo (callers refuse escaping links first
-    with sandbox.copy.plan_copy)."""
-    return tar_files({name: (repo / name).read_bytes() for name in files}, mode_of=repo)
+def repo_archive(repo: Path, files: Iterable[str], deps: Dependencies | None = None) -> bytes:
+    """A tar of `files` under /workspace, owned by the sandbox user, and the project's dist-info
+    (which the build script moves into site-packages). For the dependency build only: regular
+    files, or links to files inside the repo (callers refuse escaping links first with
+    sandbox.copy.plan_copy)."""
+    contents = {name: (repo / name).read_bytes() for name in files}
+    if deps is not None and deps.metadata is not None:
+        contents[f"{DIST_INFO}/METADATA"] = deps.metadata.text.encode()
+        contents[f"{DIST_INFO}/INSTALLER"] = INSTALLER.encode()
+    return tar_files(contents, mode_of=repo)
 
 
 def tar_files(contents: dict[str, bytes], mode_of: Path | None = None) -> bytes:

@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import BadRepository
 from .layout import find_test_modules, is_test_path
+from .metadata import Metadata, read_metadata
 from .pyproject import read_pyproject, table
 
 # Directories never copied when the repo is not a git work tree.
@@ -53,12 +54,15 @@ class Dependencies:
     requirements: tuple[str, ...]
     requirement_files: tuple[str, ...]  # repo-relative
     import_roots: tuple[str, ...] = ()  # repo-relative folders on sys.path: ("src",) in src layout
+    metadata: Metadata | None = None  # the project's own dist-info (sandbox/metadata.py)
 
     def key(self, root: Path, *salt: str) -> str:
         """A hash that changes exactly when what would be installed changes."""
         digest = hashlib.sha256()
         for part in (*salt, *TOOLS, *self.requirements, *(f"root:{r}" for r in self.import_roots)):
             digest.update(part.encode() + b"\0")
+        if self.metadata is not None:
+            digest.update(b"metadata:" + self.metadata.text.encode() + b"\0")
         for name in self.requirement_files:
             digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
         return digest.hexdigest()[:16]
@@ -254,7 +258,7 @@ def read_dependencies(root: Path, files: tuple[str, ...]) -> Dependencies:
         f for f in files if "/" not in f and "requirements" in f and f.endswith(".txt")
     )
     unique = tuple(dict.fromkeys(requirements))
-    return Dependencies(unique, requirement_files, import_roots(files))
+    return Dependencies(unique, requirement_files, import_roots(files), read_metadata(root, files))
 
 
 def import_roots(files: Sequence[str]) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .environ import host_env_without_secrets
 from .errors import DependencyInstallError
+from .metadata import write_dist_info
 from .repo import Dependencies, pth_line
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,9 @@ def _build(
                     log_path,
                 )
     _add_import_roots(venv, deps, workspace)
+    if deps.metadata is not None:
+        for site in venv.glob("lib/python*/site-packages"):
+            write_dist_info(site, deps.metadata)
     readable_by_all(venv)
     (venv / MARKER).write_text(" ".join(deps.pip_args()) + "\n")
 
