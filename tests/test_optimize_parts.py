@@ -18,7 +18,7 @@ from agent.optimize import ApplyError, OptimizeOptions, RunReport, render_markdo
 from agent.optimize import graph as graph_module
 from agent.optimize.apply import write_files
 from agent.optimize.graph import build_graph, timed
-from agent.optimize.nodes import LLM_RETRY, decide, next_target, propose
+from agent.optimize.nodes import LLM_RETRY, NESTED, _proposable, decide, next_target, propose
 from agent.optimize.proposers import RulesProposer
 from agent.optimize.state import Judged, Plan, Proposed, Result, add_seconds, merge_round
 from agent.optimize.targets import (
@@ -261,3 +261,32 @@ def test_a_round_gathers_the_parallel_verdicts_and_the_next_one_starts_empty() -
         [first, second],
         [],
     )
+
+
+NESTING = """\
+class Filter:
+    def process(self, items):
+        def pick(item):
+            out = []
+            for x in item:
+                out.append(x)
+            return out
+        return [pick(i) for i in items]
+
+def flat(items):
+    out = []
+    for x in items:
+        out.append(x)
+    return out
+"""
+
+
+def test_the_rules_and_the_names_decide_the_targets_before_any_sandbox_run() -> None:
+    plans = [Plan(f"pkg.mod.{q}", "pkg/mod.py", "hot") for q in
+             ("Filter.process.pick", "Filter.process", "flat")]  # fmt: skip
+    kept, refused = _proposable(RulesProposer(), plans, {"pkg/mod.py": NESTING})
+    assert [p.function for p in kept] == ["pkg.mod.flat"]
+    assert [(p.function, why) for p, why in refused] == [
+        ("pkg.mod.Filter.process.pick", NESTED),  # the rules fire on it, but nothing reaches it
+        ("pkg.mod.Filter.process", "no offline rule applies to it"),
+    ]

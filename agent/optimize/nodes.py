@@ -25,6 +25,7 @@ from agent.gate import take_baseline as gate_baseline
 from agent.gate.baseline import run_baseline_suite
 from agent.llm import BudgetExhausted, LLMError, LLMUnavailable, Tier
 from agent.profiling import ProfileOptions, hotspots, sources_of
+from agent.rewrite import Rejected, list_functions
 from profilers.hotspots import Hotspot, module_name
 from profilers.measure import Callers, MeasurementError
 from profilers.pyspy import ProfilingError
@@ -43,6 +44,9 @@ Update = dict[str, Any]
 # unavailable through them, the whole proposal round runs once more after a pause; if that fails
 # too, `propose` stops the run with the client's message (and the results so far).
 LLM_RETRY = RetryPolicy(max_attempts=2, initial_interval=2.0, retry_on=LLMUnavailable)
+
+
+NESTED = "it is defined inside another function, where nothing can reach it by name"
 
 
 class OptimizeError(Exception):
@@ -148,12 +152,21 @@ def _proposable(
     kept, refused = [], []
     for plan in plans:
         qualname = plan.function.removeprefix(module_name(plan.file) + ".")
-        why = proposer.refuses(sources[plan.file], qualname, plan.file)
+        why = NESTED if _nested(sources[plan.file], qualname, plan.file) else None
+        why = why or proposer.refuses(sources[plan.file], qualname, plan.file)
         if why is None:
             kept.append(plan)
         else:
             refused.append((plan, why))
     return kept, refused
+
+
+def _nested(module: str, qualname: str, path: str) -> bool:
+    """Defined inside another function: the probe reaches a target by its dotted name only."""
+    found = list_functions(module, path=path)
+    functions = set() if isinstance(found, Rejected) else {d.qualname for d in found}
+    parts = qualname.split(".")
+    return any(".".join(parts[:cut]) in functions for cut in range(1, len(parts)))
 
 
 def _named(options: OptimizeOptions, tools: Tools, sources: dict[str, str]) -> list[Plan]:
