@@ -3,7 +3,10 @@ instructions.
 
 py-spy samples the suite (or a command the user names) in a profiling workspace; the samples are
 ranked into hotspots of the repo's own functions; the top ones are measured on their workload by
-the instruction counter, and the probe says which tests drive each one.
+the instruction counter, and the probe says which tests drive each one. One more run of the same
+command counts the lines of the repo's code that ran (profilers/linecount.py): samples show where
+the time goes, the count is what `ratchet optimize` chooses targets by, because it is the same for
+the same code every time.
 """
 
 from __future__ import annotations
@@ -15,9 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from profilers import flamegraph, pyspy
+from profilers import flamegraph, linecount, pyspy
 from profilers.counter import prepare_counter
-from profilers.hotspots import Hotspot, Stack, rank_hotspots
+from profilers.hotspots import (
+    Function,
+    Hotspot,
+    Stack,
+    is_repo_code,
+    lines_per_function,
+    rank_hotspots,
+)
 from profilers.measure import Callers, MeasurementError, Meter
 from sandbox.base import Session
 
@@ -64,12 +74,14 @@ class Profile:
     impl: str
     command: tuple[str, ...]
     stacks: list[Stack] = field(default_factory=list)
+    lines: int = 0  # lines of the repo's functions that ran in the counted run
 
     def to_json(self) -> dict[str, Any]:
         return {
             "version": 1,
             "counter": {"name": self.counter, "unit": self.unit, "impl": self.impl},
             "samples": self.samples,
+            "lines": self.lines,
             "command": list(self.command),
             "hotspots": [_row_json(row) for row in self.rows],
         }
@@ -83,6 +95,7 @@ def _row_json(row: Row) -> dict[str, Any]:
         "line": spot.line if spot else None,
         "self_share": round(spot.self_share, 4) if spot else 0.0,
         "total_share": round(spot.total_share, 4) if spot else 0.0,
+        "lines": spot.lines if spot else 0,
         "instructions": row.instructions,
         "tests": list(row.tests),
         "note": row.note,
@@ -111,7 +124,8 @@ def profile(session: Session, options: ProfileOptions) -> Profile:
     names = list(options.functions) or [h.function for h in hotspots_]
     rows = [_row(by_name.get(name), name, counted.get(name)) for name in names]
     choice = meter.choice
-    return Profile(rows, samples, choice.name, choice.unit, choice.impl, argv, stacks)
+    lines = sum(h.lines for h in ranked)
+    return Profile(rows, samples, choice.name, choice.unit, choice.impl, argv, stacks, lines)
 
 
 def _row(hotspot: Hotspot | None, name: str, counted: Counted | None) -> Row:
@@ -123,11 +137,14 @@ def _row(hotspot: Hotspot | None, name: str, counted: Counted | None) -> Row:
 def hotspots(
     session: Session, options: ProfileOptions
 ) -> tuple[tuple[str, ...], list[Stack], list[Hotspot]]:
-    """Sample the suite (or `options.command`) and rank the repo's functions: (argv, stacks,
-    hotspots by total share)."""
+    """Sample the suite (or `options.command`), count its lines (unless functions are named:
+    there is nothing to choose), and rank the repo's functions: (argv, stacks, hotspots by total
+    share, each with its line count)."""
     argv = tuple(shlex.split(options.command)) if options.command else SUITE
     stacks, root = _sample(session, argv, options)
-    return argv, stacks, rank_hotspots(stacks, root, sources_of(session))
+    sources = sources_of(session)
+    lines = {} if options.functions else _count(session, argv, sources)
+    return argv, stacks, rank_hotspots(stacks, root, sources, lines)
 
 
 def _sample(
@@ -152,6 +169,37 @@ def _sample(
         if samples >= options.min_samples:
             break
     return stacks, root
+
+
+def _count(session: Session, argv: tuple[str, ...], sources: dict[str, str]) -> dict[Function, int]:
+    """The lines of each repo function that ran in one counted run of `argv`; none (and a
+    warning) when it could not count, and targets are then chosen by samples."""
+    files = [path for path in sources if is_repo_code(path)]
+    try:
+        with session.workspace() as ws:
+            counted = linecount.count_lines(ws, argv, files)
+            root = ws.root
+    except pyspy.ProfilingError as exc:
+        log.warning("%s Targets are chosen by samples instead, which vary from run to run.", exc)
+        return {}
+    if not counted.result.ok:
+        log.warning("the counted command failed: %s", counted.result.describe())
+    if counted.off:
+        log.warning(
+            "the command switched the line counter off (%d in all: sys.settrace(None), or a "
+            "RecursionError inside it); lines run until it came back are not counted",
+            counted.off,
+        )
+    if counted.replaced:
+        log.warning(
+            "the command put a trace function of its own in place of the line counter's, so "
+            "the lines it ran after that are not counted"
+        )
+    lines = lines_per_function(counted.stacks, root, sources)
+    log.info(
+        "counted %s lines run in %d functions of the repo", f"{sum(lines.values()):,}", len(lines)
+    )
+    return lines
 
 
 def _measure(
@@ -197,18 +245,27 @@ def write_flamegraph(profile_: Profile, path: Path) -> list[Path]:
 
 
 def render_text(profile_: Profile) -> str:
-    header = f"{'function':<40} {'self':>6} {'total':>6} {profile_.unit:>14}  tests"
+    header = f"{'function':<40} {'self':>6} {'total':>6} {'lines':>6} {profile_.unit:>14}  tests"
     lines = [header, "-" * len(header)]
     for row in profile_.rows:
         spot = row.hotspot
         shares = (
             f"{spot.self_share:>6.1%} {spot.total_share:>6.1%}" if spot else f"{'-':>6} {'-':>6}"
         )
+        ran = f"{spot.lines / profile_.lines:>6.1%}" if spot and profile_.lines else f"{'-':>6}"
         count = f"{row.instructions:>14,}" if row.instructions is not None else f"{'-':>14}"
         tests = _tests_cell(row)
-        lines.append(f"{row.function:<40} {shares} {count}  {tests}")
+        lines.append(f"{row.function:<40} {shares} {ran} {count}  {tests}")
     lines.append("")
-    lines.append(f"{profile_.samples} samples; counter: {profile_.counter} ({profile_.impl})")
+    counted = f"{profile_.lines:,} lines run in the repo's functions; " if profile_.lines else ""
+    lines.append(
+        f"{profile_.samples} samples; {counted}counter: {profile_.counter} ({profile_.impl})"
+    )
+    if profile_.lines:
+        lines.append(
+            "self, total: shares of the samples (time); lines: share of the repo's lines run "
+            "(a count, the same every run: what `ratchet optimize` picks targets by)"
+        )
     return "\n".join(lines)
 
 

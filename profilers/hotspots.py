@@ -4,7 +4,9 @@
 distinct stack, root first, each frame `function (file:line)`). `rank_hotspots` keeps the frames
 that belong to the repository (not its tests, not site-packages, not Ratchet's probe), maps each
 sampled line to the innermost `def` around it, and ranks those functions by their share of all
-samples.
+samples. `lines_per_function` maps a counted run's lines (profilers/linecount.py: one-frame
+stacks in the same text) to the same functions; given to `rank_hotspots`, each hotspot carries
+the lines of its own code that ran, the count that orders targets the same way run after run.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class Hotspot:
     total_samples: int
     self_share: float
     total_share: float
+    lines: int = 0  # line events of its own code in a counted run; 0 when none was counted
 
 
 @dataclass(frozen=True)
@@ -85,16 +88,25 @@ def parse_collapsed(text: str) -> list[Stack]:
     return stacks
 
 
-def rank_hotspots(stacks: Iterable[Stack], root: str, sources: Mapping[str, str]) -> list[Hotspot]:
-    """The repository's functions that samples caught, most total time first.
+Function = tuple[str, Definition]  # a repo-relative path and a def in it
+
+
+def rank_hotspots(
+    stacks: Iterable[Stack],
+    root: str,
+    sources: Mapping[str, str],
+    lines: Mapping[Function, int] | None = None,
+) -> list[Hotspot]:
+    """The repository's functions that samples caught or (given `lines_per_function`'s counts)
+    whose lines ran, most total time first.
 
     `root` is the workspace as the sampled process saw it; `sources` maps repo-relative paths
     to their text. Self time is charged to the innermost repository frame of a sample, so time
     spent in the standard library or site-packages counts for the repository code that called it.
     """
     resolve = _Resolver(root, sources)
-    selfs: Counter[tuple[str, Definition]] = Counter()
-    totals: Counter[tuple[str, Definition]] = Counter()
+    selfs: Counter[Function] = Counter()
+    totals: Counter[Function] = Counter()
     everything = 0
     for stack in stacks:
         everything += stack.count
@@ -103,13 +115,32 @@ def rank_hotspots(stacks: Iterable[Stack], root: str, sources: Mapping[str, str]
             totals[function] += stack.count
         if found:
             selfs[found[-1]] += stack.count
-    hotspots = [_hotspot(f, selfs[f], n, everything) for f, n in totals.items()]
-    return sorted(hotspots, key=lambda h: (-h.total_share, -h.self_share, h.function, h.file))
+    lines = lines or {}
+    functions = {*totals, *(f for f, n in lines.items() if n)}
+    hotspots = [_hotspot(f, selfs[f], totals[f], everything, lines.get(f, 0)) for f in functions]
+    return sorted(
+        hotspots, key=lambda h: (-h.total_share, -h.self_share, h.function, h.file, h.line)
+    )
 
 
-def _hotspot(function: tuple[str, Definition], own: int, total: int, everything: int) -> Hotspot:
+def lines_per_function(
+    counted: Iterable[Stack], root: str, sources: Mapping[str, str]
+) -> dict[Function, int]:
+    """A counted run's line events per repository function: each line's count goes to the
+    innermost `def` around it; lines of tests, site-packages and module level go nowhere."""
+    resolve = _Resolver(root, sources)
+    lines: Counter[Function] = Counter()
+    for stack in counted:
+        found = [f for f in map(resolve, stack.frames) if f]
+        if found:
+            lines[found[-1]] += stack.count
+    return dict(lines)
+
+
+def _hotspot(function: Function, own: int, total: int, everything: int, lines: int) -> Hotspot:
     path, found = function
-    return Hotspot(found.name, path, found.first, own, total, own / everything, total / everything)
+    every = everything or 1  # no samples at all (only counted lines): every share is 0
+    return Hotspot(found.name, path, found.first, own, total, own / every, total / every, lines)
 
 
 def is_repo_code(path: str) -> bool:

@@ -20,7 +20,7 @@ from .hotspots import Stack, parse_collapsed
 PYTHON = re.compile(r"python[0-9.]*")  # the name of an interpreter
 VALUED = ("-W", "-X")  # interpreter options whose value may be the next word
 NOTE = "py-spy> "  # how py-spy's own lines on stdout begin
-LAUNCHER = """\
+RUNNER = """\
 import os, runpy, shutil, sys
 def search(first):  # where python would look first; "" unless -I or -P said not to look there
     if sys.path and sys.path[0] == "":
@@ -47,8 +47,8 @@ def launch(status, how, target, *args):
     finally:
         with open(status, "w") as out:
             out.write(str(code))
-launch(*sys.argv[1:])
 """
+LAUNCHER = RUNNER + "launch(*sys.argv[1:])\n"
 
 
 class ProfilingError(Exception):
@@ -90,8 +90,10 @@ def record(
     return Recording(parse_collapsed(collapsed), result, collapsed)
 
 
-def launch(argv: Sequence[str], status: str) -> list[str]:
-    """argv, run by LAUNCHER with the same interpreter and interpreter options."""
+def launch(argv: Sequence[str], *values: str, script: str = LAUNCHER) -> list[str]:
+    """argv, run by `script` (LAUNCHER, or another script that ends by calling RUNNER's
+    `launch`) with the same interpreter and interpreter options; `values` (LAUNCHER's: the
+    status file) come before the command."""
     if not argv:
         raise ValueError("record needs a command to profile, such as python -m pytest")
     if PYTHON.fullmatch(posixpath.basename(argv[0])):
@@ -106,7 +108,7 @@ def launch(argv: Sequence[str], status: str) -> list[str]:
     how = rest.pop(0) if rest and rest[0] in ("-m", "-c") else "path"
     if not rest:
         raise ValueError(f"{' '.join(argv)!r} names no module, code or script to profile")
-    return [interpreter, *options, "-c", LAUNCHER, status, how, *rest]
+    return [interpreter, *options, "-c", script, *values, how, *rest]
 
 
 def _read(workspace: Workspace, path: str) -> str | None:

@@ -8,6 +8,7 @@ from profilers.hotspots import (
     Frame,
     Stack,
     is_repo_code,
+    lines_per_function,
     module_name,
     parse_collapsed,
     rank_hotspots,
@@ -179,3 +180,46 @@ def test_ties_go_by_name() -> None:
 def test_a_file_that_does_not_parse_maps_to_nothing() -> None:
     hotspots = rank_hotspots(parse_collapsed("f (/ws/bad.py:1) 1"), ROOT, {"bad.py": "def f(:\n"})
     assert hotspots == []
+
+
+def counted(text: str) -> dict[str, int]:
+    """{function: lines} of a counted run's one-frame stacks"""
+    lines = lines_per_function(parse_collapsed(text), ROOT, SOURCES)
+    return {definition.name: n for (_, definition), n in lines.items()}
+
+
+def test_counted_lines_go_to_the_innermost_def_around_them() -> None:
+    text = f"{AREA} 4\ndeep (/ws/src/geo/shapes.py:10) 2\n{HELPER} 1"
+    assert counted(text) == {
+        "geo.shapes.Shape.area": 4,
+        "geo.shapes.Shape.Inner.deep": 2,
+        "geo.shapes.helper": 1,
+    }
+
+
+def test_the_lines_of_one_function_add_up() -> None:
+    assert counted(f"fact (/ws/src/geo/shapes.py:17) 3\n{FACT} 5") == {"geo.shapes.fact": 8}
+
+
+def test_module_level_test_and_library_lines_count_for_no_function() -> None:
+    lines = [
+        "<module> (/ws/src/geo/shapes.py:1) 9",
+        "test_area (/ws/tests/test_shapes.py:6) 9",
+        "dumps (/usr/lib/python3.11/json/__init__.py:231) 9",
+    ]
+    assert counted("\n".join(lines)) == {}
+
+
+def test_a_function_whose_lines_ran_is_a_hotspot_even_without_samples() -> None:
+    lines = lines_per_function(parse_collapsed(f"{HELPER} 7"), ROOT, SOURCES)
+    ranked = rank_hotspots(parse_collapsed(f"{MAIN};{AREA} 2"), ROOT, SOURCES, lines)
+    assert {(h.function, h.self_samples, h.lines) for h in ranked} == {
+        ("geo.shapes.Shape.area", 2, 0),
+        ("geo.shapes.helper", 0, 7),
+    }
+
+
+def test_lines_alone_give_hotspots_with_no_share_of_time() -> None:
+    lines = lines_per_function(parse_collapsed(f"{HELPER} 7"), ROOT, SOURCES)
+    [hotspot] = rank_hotspots([], ROOT, SOURCES, lines)
+    assert (hotspot.lines, hotspot.self_share, hotspot.total_share) == (7, 0.0, 0.0)

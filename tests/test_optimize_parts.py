@@ -47,13 +47,53 @@ def test_dotted_names_drop_src_and_init() -> None:
     ]
 
 
-def test_hotspots_rank_by_self_time_and_drop_pure_callers() -> None:
+def spot(name: str, own: int, lines: int, everything: int = 100) -> Hotspot:
+    """A hotspot with `own` of `everything` samples (self and total) and `lines` counted."""
+    return Hotspot(name, "pkg.py", 1, own, own, own / everything, own / everything, lines)
+
+
+def test_without_counted_lines_hotspots_rank_by_self_time_and_drop_pure_callers() -> None:
     spots = [
         Hotspot("pkg.caller", "pkg.py", 1, 0, 90, 0.0, 0.9),
         Hotspot("pkg.small", "pkg.py", 5, 10, 10, 0.1, 0.1),
         Hotspot("pkg.big", "pkg.py", 9, 40, 50, 0.4, 0.5),
     ]
     assert [p.function for p in from_hotspots(spots)] == ["pkg.big", "pkg.small"]
+
+
+def test_with_counted_lines_targets_rank_by_lines_not_samples() -> None:
+    spots = [spot("pkg.sampled_most", 40, 10), spot("pkg.ran_most", 5, 900)]
+    assert [p.function for p in from_hotspots(spots)] == ["pkg.ran_most", "pkg.sampled_most"]
+
+
+def test_two_samplings_of_the_same_counts_give_the_same_targets() -> None:
+    first = [spot("pkg.a", 9, 300), spot("pkg.b", 3, 300), spot("pkg.c", 0, 50)]
+    second = [spot("pkg.b", 12, 300), spot("pkg.c", 2, 50), spot("pkg.a", 1, 300)]
+    assert [p.function for p in from_hotspots(first)] == [p.function for p in from_hotspots(second)]
+
+
+def test_equal_line_counts_go_by_name() -> None:
+    spots = [spot("pkg.z", 50, 300), spot("pkg.a", 1, 300)]
+    assert [p.function for p in from_hotspots(spots)] == ["pkg.a", "pkg.z"]
+
+
+def test_a_function_whose_lines_never_ran_is_no_target_even_with_samples() -> None:
+    assert [p.function for p in from_hotspots([spot("pkg.ran", 0, 5), spot("pkg.not", 9, 0)])] == [
+        "pkg.ran"
+    ]
+
+
+def test_a_function_under_a_thousandth_of_the_lines_run_is_not_hot() -> None:
+    spots = [spot("pkg.hot", 0, 9989), spot("pkg.at", 0, 10), spot("pkg.under", 9, 1)]
+    assert [p.function for p in from_hotspots(spots)] == ["pkg.hot", "pkg.at"]
+
+
+def test_a_target_says_its_share_of_lines_and_of_samples() -> None:
+    plans = from_hotspots([spot("pkg.a", 25, 300), spot("pkg.b", 0, 100)])
+    assert [p.why for p in plans] == [
+        "75.0% of the repo's lines run are its own, 25.0% of samples",
+        "25.0% of the repo's lines run are its own",
+    ]
 
 
 def test_named_functions_must_exist() -> None:

@@ -49,6 +49,11 @@ def test_the_planted_functions_are_the_top_hotspots_by_own_time(report: dict) ->
     assert {h["function"] for h in by_self[:7]} == PLANTED
 
 
+def test_every_planted_function_has_the_lines_it_ran_counted(report: dict) -> None:
+    lines = {h["function"]: h["lines"] for h in report["hotspots"]}
+    assert all(lines[name] > 0 for name in PLANTED) and report["lines"] >= sum(lines.values())
+
+
 def test_hotspots_are_ordered_by_total_share(report: dict) -> None:
     shares = [h["total_share"] for h in report["hotspots"]]
     assert shares == sorted(shares, reverse=True)

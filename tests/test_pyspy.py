@@ -115,6 +115,11 @@ def test_the_launcher_keeps_interpreter_options_before_it() -> None:
     ]
 
 
+def test_another_script_gets_its_values_before_the_command() -> None:
+    argv = launch(["python", "-m", "pytest"], "/ws/a", "/ws/b", script="S")
+    assert argv == ["python", "-c", "S", "/ws/a", "/ws/b", "-m", "pytest"]
+
+
 def test_the_launcher_runs_a_script_on_path_with_python() -> None:
     assert launch(["pytest", "-q"], "/s")[-3:] == ["path", "pytest", "-q"]
 

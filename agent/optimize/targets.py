@@ -16,6 +16,7 @@ from profilers.hotspots import Hotspot, is_repo_code, module_name
 from .state import Plan
 
 HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.M)
+HOT = 0.001  # the share of the repo's lines run below which a function is not hot
 
 
 class TargetError(Exception):
@@ -28,10 +29,31 @@ def dotted(path: str, qualname: str) -> str:
 
 
 def from_hotspots(hotspots: Iterable[Hotspot]) -> list[Plan]:
-    """Functions that own samples, most self time first: a pure caller with no self time has
-    nothing of its own to speed up."""
+    """The hot functions (at least HOT of the lines run in the repo's functions are their own),
+    most lines first, then by name: a count, so the same code gives the same targets in the same
+    order, run after run. Samples would not: two samplings never agree on the order of functions
+    whose times are close, nor on which of the rarely caught ones appear at all.
+
+    Without counted lines (the counted run failed), the functions that own samples, most self
+    time first, as the next best thing; a pure caller with no self time has nothing of its own
+    to speed up."""
+    spots = list(hotspots)
+    everything = sum(h.lines for h in spots)
+    if not everything:
+        return _by_samples(spots)
+    hot = [h for h in spots if h.lines and h.lines >= HOT * everything]
+    hot.sort(key=lambda h: (-h.lines, h.function, h.file, h.line))
+    return [Plan(h.function, h.file, _lines_why(h, everything), h.self_share) for h in hot]
+
+
+def _lines_why(hotspot: Hotspot, everything: int) -> str:
+    why = f"{hotspot.lines / everything:.1%} of the repo's lines run are its own"
+    return f"{why}, {hotspot.self_share:.1%} of samples" if hotspot.self_samples else why
+
+
+def _by_samples(hotspots: list[Hotspot]) -> list[Plan]:
     owning = [h for h in hotspots if h.self_samples > 0]
-    owning.sort(key=lambda h: (-h.self_share, -h.total_share, h.function))
+    owning.sort(key=lambda h: (-h.self_share, -h.total_share, h.function, h.file))
     return [
         Plan(h.function, h.file, f"{h.self_share:.1%} of samples in its own code", h.self_share)
         for h in owning
