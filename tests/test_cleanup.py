@@ -41,6 +41,9 @@ def start_run(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
+        # Ctrl-C as at a terminal: a shell starts background jobs with SIGINT ignored, and a
+        # process that inherits that ignores it too (rightly), so the test would not be one
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
