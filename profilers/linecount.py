@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from sandbox.base import RunResult, Workspace
 
 from .hotspots import Stack, parse_collapsed
-from .pyspy import RUNNER, ProfilingError, launch
+from .pyspy import RUNNER, ProfilingError, launch, read_text
 
 NOTE = re.compile(r"^# off=(\d+) replaced=([01])$", re.M)  # the counter's last line
 COUNTER = (
@@ -123,22 +123,15 @@ def count_lines(
     workspace.write_file(f"{name}.files", listed.encode())
     paths = (f"{root}/{name}.files", f"{root}/{name}.txt", f"{root}/{name}.status")
     run = workspace.run(launch(argv, *paths, script=COUNTER), timeout=timeout)
-    counted = _read(workspace, f"{name}.txt")
+    counted = read_text(workspace, f"{name}.txt")
     if counted is None:
         raise ProfilingError(_explain(run, argv))
-    code = _read(workspace, f"{name}.status")
+    code = read_text(workspace, f"{name}.status")
     returncode = int(code) if code and code.lstrip("-").isdigit() else run.returncode or 1
     result = replace(run, argv=tuple(argv), returncode=returncode)
     note = NOTE.search(counted)
     off, replaced = (int(note[1]), note[2] == "1") if note else (0, False)
     return LineCount(parse_collapsed(counted), result, off, replaced)
-
-
-def _read(workspace: Workspace, path: str) -> str | None:
-    try:
-        return workspace.read_file(path).decode("utf-8", "replace")
-    except OSError:  # also Docker's NotFound, an HTTP error
-        return None
 
 
 def _explain(run: RunResult, argv: Sequence[str]) -> str:

@@ -80,10 +80,10 @@ def record(
         *launch(argv, f"{workspace.root}/{status}"),
     ]
     run = workspace.run(command, timeout=timeout)
-    collapsed = _read(workspace, output)
+    collapsed = read_text(workspace, output)
     if collapsed is None:
         raise ProfilingError(_explain(run, argv))
-    code = _read(workspace, status)
+    code = read_text(workspace, status)
     returncode = int(code) if code and code.lstrip("-").isdigit() else run.returncode or 1
     stdout = "".join(line for line in run.stdout.splitlines(True) if not line.startswith(NOTE))
     result = replace(run, argv=tuple(argv), returncode=returncode, stdout=stdout)
@@ -111,7 +111,8 @@ def launch(argv: Sequence[str], *values: str, script: str = LAUNCHER) -> list[st
     return [interpreter, *options, "-c", script, *values, how, *rest]
 
 
-def _read(workspace: Workspace, path: str) -> str | None:
+def read_text(workspace: Workspace, path: str) -> str | None:
+    """A file the run wrote in the workspace, as text; None when there is none."""
     try:
         return workspace.read_file(path).decode("utf-8", "replace")
     except OSError:  # also Docker's NotFound, an HTTP error

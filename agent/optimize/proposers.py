@@ -45,7 +45,6 @@ class Proposer(Protocol):
     def refuses(self, module: str, qualname: str, path: str) -> str | None:
         """Why it could propose nothing for `qualname` of `module`'s text, known on the host
         before any baseline is taken; None when it may propose something."""
-        ...
 
     def propose(
         self, target: Target, round_: int, history: Sequence[Judged], context: PromptContext
