@@ -4,7 +4,6 @@ the step it hung in, with the bound named, long before the sandbox's 900 s."""
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from agent.config import resolve
 from agent.gate.timeouts import FLOOR, MULTIPLE, Bound, hard_cap, ran_past
 from agent.options import gate_options
 from sandbox.base import RunResult
-from tests.test_cli import ratchet
+from tests.test_cli import verify_json
 from tests.test_src_layout import SLOW, TESTS
 
 HANGS = '''def dedupe(items):
@@ -95,12 +94,6 @@ def test_a_candidate_that_hangs_is_rejected_at_its_bound(
     box: str, tmp_path: Path, cache_dir: Path
 ) -> None:
     repo = hang_repo(tmp_path / "minilib")
-    candidate = tmp_path / "hang.py"
-    candidate.write_text(HANGS)
-    done = ratchet(
-        "verify", str(repo), "--function", "minilib.core.dedupe", "--candidate", str(candidate),
-        "--sandbox", box, "--format", "json", cache=cache_dir, timeout=300,
-    )  # fmt: skip
-    verdict = json.loads(done.stdout)
+    verdict, done = verify_json(repo, "minilib.core.dedupe", HANGS, box, cache_dir, timeout=300)
     assert (verdict["verdict"], verdict["step"]) == ("rejected", "tests"), done.stderr[-3000:]
     assert "dedupe ran past" in verdict["reason"] and "the candidate hangs" in verdict["reason"]

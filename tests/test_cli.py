@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,6 +39,21 @@ def ratchet(
         stdin=subprocess.DEVNULL,
         cwd=cwd,
     )
+
+
+def verify_json(
+    repo: Path, function: str, candidate: str, box: str, cache: Path, *, timeout: float = 600
+) -> tuple[dict[str, Any], subprocess.CompletedProcess[str]]:
+    """`ratchet verify REPO --function F --candidate C --format json` in `box`: the verdict and
+    the run (its stderr holds the progress and notes). The candidate's text is written beside
+    the repo, outside it."""
+    path = repo.parent / f"{repo.name}-candidate.py"
+    path.write_text(candidate)
+    run = ratchet(
+        "verify", str(repo), "--function", function, "--candidate", str(path),
+        "--sandbox", box, "--format", "json", cache=cache, timeout=timeout,
+    )  # fmt: skip
+    return json.loads(run.stdout), run
 
 
 def sandboxes() -> list[object]:

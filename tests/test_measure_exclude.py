@@ -4,14 +4,13 @@ are named and left out of the measured workload instead of failing the baseline;
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from agent.config import resolve
 from agent.gate.baseline import excluded
-from tests.test_cli import ratchet
+from tests.test_cli import verify_json
 from tests.test_src_layout import FAST, SLOW
 
 TESTS = """import time
@@ -74,21 +73,13 @@ def test_pyproject_names_tests_as_a_list(tmp_path: Path) -> None:
     assert resolve(tmp_path, {}, {}).measure_exclude == ("tests/a.py",)
 
 
-def verify(repo: Path, tmp_path: Path, cache: Path, box: str) -> tuple[dict[str, object], str]:
-    candidate = tmp_path / "candidate.py"
-    candidate.write_text(FAST)
-    run = ratchet(
-        "verify", str(repo), "--function", "minilib.core.dedupe", "--candidate", str(candidate),
-        "--sandbox", box, "--format", "json", cache=cache,
-    )  # fmt: skip
-    return json.loads(run.stdout), run.stderr
-
-
 @pytest.mark.parametrize("box", ["local", pytest.param("docker", marks=pytest.mark.docker)])
 def test_a_wall_clock_test_is_left_out_of_the_measured_workload_with_a_note(
     box: str, tmp_path: Path, cache_dir: Path
 ) -> None:
-    verdict, said = verify(clock_repo(tmp_path / "minilib"), tmp_path, cache_dir, box)
+    repo = clock_repo(tmp_path / "minilib")
+    verdict, run = verify_json(repo, "minilib.core.dedupe", FAST, box, cache_dir)
+    said = run.stderr
     assert (verdict["verdict"], verdict["step"]) == ("accepted", "efficiency"), verdict["reason"]
     assert "tests/test_core.py::test_dedupe_is_quick is left out of the measured workload" in said
     assert "fails while measured (assert (" in said, said[-2000:]

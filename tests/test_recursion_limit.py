@@ -5,14 +5,13 @@ without Ratchet."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import pytest
 
 from profilers.ratchet_probe.targets import Lift
-from tests.test_cli import ratchet
+from tests.test_cli import verify_json
 
 SLOW = '''def depth(value):
     """How deeply lists nest in value (0 for anything that is not a list)."""
@@ -127,12 +126,7 @@ def test_a_change_the_code_made_to_the_limit_stays() -> None:
 def test_a_repo_with_a_recursion_limit_test_gets_a_verdict(
     box: str, tmp_path: Path, cache_dir: Path
 ) -> None:
-    repo = nest_repo(tmp_path / "nest")
-    candidate = tmp_path / "candidate.py"
-    candidate.write_text(FAST)
-    run = ratchet(
-        "verify", str(repo), "--function", "nest.depth.depth", "--candidate", str(candidate),
-        "--sandbox", box, "--format", "json", cache=cache_dir,
-    )  # fmt: skip
-    verdict = json.loads(run.stdout)
+    verdict, run = verify_json(
+        nest_repo(tmp_path / "nest"), "nest.depth.depth", FAST, box, cache_dir
+    )
     assert (verdict["verdict"], verdict["step"]) == ("accepted", "efficiency"), run.stdout[-3000:]

@@ -3,13 +3,12 @@ environment puts the workspace's src/ on sys.path, so the candidate's copy is wh
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from sandbox.repo import import_roots, pth_line
-from tests.test_cli import ratchet
+from tests.test_cli import verify_json
 
 SLOW = '''def dedupe(items):
     """The items without repeats, in first-seen order."""
@@ -62,10 +61,5 @@ def test_src_layout_gets_a_baseline_and_accepts_an_honest_rewrite(
     box: str, tmp_path: Path, cache_dir: Path
 ) -> None:
     repo = src_repo(tmp_path / "minilib")
-    candidate = tmp_path / "candidate.py"
-    candidate.write_text(FAST)
-    run = ratchet(
-        "verify", str(repo), "--function", "minilib.core.dedupe", "--candidate", str(candidate),
-        "--sandbox", box, "--format", "json", cache=cache_dir,
-    )  # fmt: skip
-    assert json.loads(run.stdout)["verdict"] == "accepted", run.stderr[-3000:]
+    verdict, run = verify_json(repo, "minilib.core.dedupe", FAST, box, cache_dir)
+    assert verdict["verdict"] == "accepted", run.stderr[-3000:]
