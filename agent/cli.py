@@ -25,6 +25,7 @@ from profilers.pyspy import ProfilingError
 from . import __version__, doctor
 from .command import (
     Exit,
+    asked_llm,
     candidate_text,
     checked_repo,
     configure_logging,
@@ -268,28 +269,26 @@ def optimize_command(
         raise Exit(problem)
     writable(json_report, "--json-report")
     settings = settings_for(path, flags)
-    from .llm import LLMError, client_for, tier
+    from .llm import LLMError
     from .optimize import ApplyError, OptimizeError, optimize, render_markdown, render_text
     from .options import Selection, optimize_options
 
     selection = Selection(functions, file, line, changed, base, every)
     options = optimize_options(settings, selection)
-    chosen = tier(settings)
-    llm = client_for(settings)
     try:
-        with prepared(settings, path) as session, progress_lines() as progress:
+        with (
+            asked_llm(settings) as (chosen, llm),
+            prepared(settings, path) as session,
+            progress_lines() as progress,
+        ):
             if not chosen.uses_llm:
                 log.info(
-                    "using the offline rewrite rules (low budget); set OPENAI_API_KEY (or "
-                    "OPENAI_BASE_URL for a local server) to add an LLM's rewrites with --budget "
-                    "mid or high"
+                    "using the offline rewrite rules (low budget); add an LLM's rewrites with "
+                    "--llm local (a model on this machine) or OPENAI_API_KEY / OPENAI_BASE_URL"
                 )
             report = optimize(session, options, chosen, llm, progress, apply=apply_)
     except (OptimizeError, ApplyError, LLMError) as exc:
         raise Exit(str(exc)) from exc
-    finally:
-        if llm is not None:
-            llm.close()
     if json_report is not None:
         json_report.write_text(render(report, "json") + "\n", encoding="utf-8")
     emit(report, fmt, text=partial(render_text, diff=diff), markdown=render_markdown)

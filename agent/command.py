@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -26,6 +26,9 @@ from sandbox.copy import plan_copy
 from sandbox.repo import check_repo, list_files, require_tests
 
 from .config import ConfigError, Explained, Settings, misspelled_variables, resolve_with_origins
+
+if TYPE_CHECKING:
+    from .llm import LLMClient, Tier
 
 log = logging.getLogger("ratchet")
 
@@ -166,6 +169,28 @@ def explained(repo: Path | None, flags: dict[str, Any]) -> Explained:
         )
     except ConfigError as exc:
         raise Exit(str(exc)) from exc
+
+
+@contextlib.contextmanager
+def asked_llm(settings: Settings) -> Iterator[tuple[Tier, LLMClient | None]]:
+    """The run's tier and its LLM client (None for the low tier); with --llm local, the local
+    model's server runs for the length of the block and is stopped on the way out, however the
+    block ends. Raises LLMError (a LocalModelError) before any sandbox starts when the model or
+    its runtime cannot be used."""
+    from .llm import LocalServer, client_for, local_model, tier
+
+    chosen = tier(settings)
+    model = local_model(settings) if chosen.uses_llm else None
+    with contextlib.ExitStack() as stack:
+        url = None
+        if model is not None:
+            server = LocalServer.start(model, settings.cache_dir / "logs")
+            stack.callback(server.stop)
+            url = server.url
+        llm = client_for(settings, url)
+        if llm is not None:
+            stack.callback(llm.close)
+        yield chosen, llm
 
 
 def settings_for(repo: Path | None, flags: dict[str, Any]) -> Settings:

@@ -39,6 +39,8 @@ from sandbox.pyproject import read_toml
 
 Budget = Literal["low", "mid", "high"]
 Counter = Literal["auto", "callgrind", "perf", "bytecode"]
+# Where scripts/local-model.sh caches the test model, under cache_dir.
+LOCAL_MODEL = "models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
 FROM_OPENAI_ENV = {"llm_base_url": "OPENAI_BASE_URL", "llm_api_key": "OPENAI_API_KEY"}
 
 
@@ -69,6 +71,21 @@ class Settings(BaseModel):
     # The LLM (see agent.llm.tiers); the endpoint and key come from OPENAI_* only.
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
+    llm: Literal["openai", "local"] = Field(
+        "openai",
+        description="The LLM the mid and high budgets ask. openai: the OpenAI-compatible "
+        "endpoint in OPENAI_BASE_URL (OpenAI itself, Ollama, vLLM, a llama.cpp server) with "
+        "OPENAI_API_KEY. local: Ratchet runs local_model itself, on loopback, for the run "
+        "(needs `pip install 'ratchet-agent[local]'`).",
+    )
+    local_model: Path | None = Field(
+        None,
+        description="The GGUF model file --llm local runs. [default: the model "
+        f"scripts/local-model.sh caches, <cache_dir>/{LOCAL_MODEL}]",
+    )
+    local_threads: int = Field(
+        0, ge=0, le=64, description="Threads the local model uses (0: half the CPUs, at least 1)."
+    )
     budget: Budget = Field(
         None,
         validate_default=True,
@@ -85,13 +102,17 @@ class Settings(BaseModel):
         2, ge=1, le=10, description="Rounds per target; later ones see the rejections (mid)."
     )
     high_rounds: int = Field(3, ge=1, le=10, description="Rounds per target (high).")
-    llm_timeout: float = Field(60.0, gt=0, description="Seconds per LLM request.")
+    llm_timeout: float | None = Field(
+        None, gt=0, description="Seconds per LLM request. [default: 60; 600 with --llm local]"
+    )
     llm_max_retries: int = Field(
         3, ge=0, le=10, description="Retries per LLM request, for transient failures."
     )
     llm_max_calls: int = Field(40, ge=1, description="LLM requests in one run, at most.")
     llm_max_tokens: int = Field(200_000, ge=1, description="LLM tokens in one run, at most.")
-    llm_max_seconds: float = Field(900.0, gt=0, description="Seconds of LLM time in one run.")
+    llm_max_seconds: float | None = Field(
+        None, gt=0, description="Seconds of LLM time in one run. [default: 900; 3600 local]"
+    )
     # Measurement and the gate.
     counter: Counter = Field(
         "auto",
@@ -179,17 +200,22 @@ class Settings(BaseModel):
     @classmethod
     def _budget(cls, value: object, info: ValidationInfo) -> object:
         """Default to what the LLM settings allow; refuse an LLM tier with no LLM to ask."""
+        local = info.data.get("llm") == "local"
         if value is None:
-            return "mid" if info.data.get("llm_api_key") else "low"
+            return "mid" if info.data.get("llm_api_key") or local else "low"
         value = value.strip().lower() if isinstance(value, str) else value
         if value in ("mid", "high") and not (
-            info.data.get("llm_api_key") or info.data.get("llm_base_url")
+            info.data.get("llm_api_key") or info.data.get("llm_base_url") or local
         ):
             raise ValueError(
                 f"the {value} budget asks an LLM and none is configured; set OPENAI_API_KEY "
-                "(or OPENAI_BASE_URL for a local server), or use the low budget"
+                "(or OPENAI_BASE_URL for a server of your own), pass --llm local to run a local "
+                "model, or use the low budget"
             )
         return value
+
+    def local_model_path(self) -> Path:
+        return self.local_model or self.cache_dir / LOCAL_MODEL
 
     def limits(self) -> Limits:
         return Limits(

@@ -187,6 +187,22 @@ def _llm(settings: Settings) -> Check:
     return Check("llm", True, f"an API key is set; endpoint {where}")
 
 
+def _local_model(settings: Settings) -> Check:
+    """Whether --llm local can run here: the runtime, and the model file with its hash."""
+    from .llm.local import INSTALL, LocalModelError, check_model, check_runtime
+
+    path = settings.local_model_path()
+    try:
+        check_runtime()
+    except LocalModelError:
+        return Check("local-model", False, "llama.cpp's server is not installed", INSTALL)
+    try:
+        check_model(path)
+    except LocalModelError as exc:
+        return Check("local-model", False, str(exc), "bash scripts/local-model.sh")
+    return Check("local-model", True, f"--llm local runs {path}")
+
+
 def _isolation(settings: Settings) -> dict[str, list[Finding]]:
     """Each sandbox's isolation properties, from its live probe."""
     from sandbox.docker import DockerSandbox
@@ -207,7 +223,8 @@ def diagnose(settings: Settings) -> Report:
     except sandbox.SandboxUnavailable as exc:
         name, why, chosen = "none", str(exc), False
     checks = [Check("python", sys.version_info >= (3, 10), sys.version.split()[0])]
-    checks += _docker(settings) + _local() + _measurement() + [_llm(settings)]
+    checks += _docker(settings) + _local() + _measurement()
+    checks += [_llm(settings), _local_model(settings)]
     isolation = _isolation(settings)
     usable = chosen and (
         name == "local" or all(c.ok for c in checks if c.name in ("docker-engine", "base-image"))

@@ -32,7 +32,7 @@ GATE_KNOBS = (
     "generate_seed",
     "allow_state",
 )
-OPTIMIZE_KNOBS = ("max_functions", "budget", "jobs", "timeout", *GATE_KNOBS)
+OPTIMIZE_KNOBS = ("max_functions", "budget", "llm", "local_model", "jobs", "timeout", *GATE_KNOBS)
 PROFILE_KNOBS = ("top", "measure", "counter", "rate", "min_samples", "timeout")
 FLAGGED = tuple(dict.fromkeys((*SANDBOX_KNOBS, "timeout", *OPTIMIZE_KNOBS, *PROFILE_KNOBS)))
 

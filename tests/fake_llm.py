@@ -10,7 +10,8 @@ POST /v1/chat/completions answers with the script's next item, in order:
 - `Status(code)`: an OpenAI-shaped error body with that HTTP status (and Retry-After when given);
 - `Delay(seconds, then)`: waits, then answers with `then` (a client with a shorter timeout has
   gone by then).
-Every request body is kept in `requests`, its headers in `headers`. Loopback only, a free port.
+GET /v1/models lists one model (what a health check asks). Every request body is kept in
+`requests`, its headers in `headers`. Loopback only, a free port unless `port` is given.
 """
 
 from __future__ import annotations
@@ -56,13 +57,13 @@ EXHAUSTED = Status(400, message="the fake LLM's script is exhausted")
 class FakeLLM:
     """The server; a context manager that starts it on entry and stops it on exit."""
 
-    def __init__(self, *script: Scripted, max_n: int = 128) -> None:
+    def __init__(self, *script: Scripted, max_n: int = 128, port: int = 0) -> None:
         self.script: deque[Scripted] = deque(script)
         self.max_n = max_n
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,))
 
@@ -105,6 +106,12 @@ class FakeLLM:
 
 def _handler(fake: FakeLLM) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path.rstrip("/") != "/v1/models":
+                self._send(404, {"error": {"message": f"no route {self.path}"}})
+                return
+            self._send(200, {"object": "list", "data": [{"id": "fake", "object": "model"}]})
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length) or b"{}")

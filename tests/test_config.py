@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import KEYS, ConfigError, misspelled_variables, resolve, resolve_with_origins
+from agent.config import (
+    KEYS,
+    LOCAL_MODEL,
+    ConfigError,
+    misspelled_variables,
+    resolve,
+    resolve_with_origins,
+)
+from agent.llm import client_for, limits, tier
 
 
 def repo_with(tmp_path: Path, table: str) -> Path:
@@ -110,13 +118,27 @@ def test_an_unknown_budget_names_the_choices() -> None:
         resolve(None, {"RATCHET_BUDGET": "max"}, {})
 
 
-def test_llm_defaults() -> None:
-    settings = resolve(None, {}, {})
-    assert (settings.mid_model, settings.high_model, settings.llm_timeout) == (
-        "gpt-4o-mini",
-        "gpt-4o",
-        60.0,
-    )
+def test_llm_defaults_follow_the_kind_of_model() -> None:
+    hosted = resolve(None, {"OPENAI_API_KEY": "sk-test"}, {})
+    local = resolve(None, {"RATCHET_LLM": "local"}, {})
+    assert (hosted.mid_model, hosted.high_model) == ("gpt-4o-mini", "gpt-4o")
+    hosted_client, local_client = client_for(hosted), client_for(local, "http://127.0.0.1:9/v1")
+    assert hosted_client is not None and local_client is not None
+    assert (hosted_client.timeout, limits(hosted).max_seconds) == (60.0, 900.0)
+    assert (local_client.timeout, limits(local).max_seconds) == (600.0, 3600.0)
+    assert local_client.base_url == "http://127.0.0.1:9/v1"
+    # --llm local alone buys the mid budget, and both LLM tiers ask the local model by its name
+    assert local.budget == "mid"
+    assert tier(local).model == "qwen2.5-coder-0.5b-instruct-q4_k_m"
+    assert (tier(local).temperature, tier(local).profile.max_tokens) == (0.4, 1024)
+    assert local.local_model_path() == local.cache_dir / LOCAL_MODEL
+    assert tier(hosted).profile.max_tokens is None
+
+
+def test_an_explicit_llm_timeout_wins_over_the_local_default() -> None:
+    local = resolve(None, {"RATCHET_LLM": "local", "RATCHET_LLM_TIMEOUT": "30"}, {})
+    client = client_for(local, "http://127.0.0.1:9/v1")
+    assert client is not None and client.timeout == 30.0
 
 
 def test_llm_limits_come_from_pyproject(tmp_path: Path) -> None:

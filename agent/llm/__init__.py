@@ -17,13 +17,17 @@ No message, log line or repr holds the API key.
 from .ask import Completer, ask_for_candidate, ask_for_candidates
 from .client import Completion, LLMClient
 from .errors import LLMError, LLMUnavailable
+from .local import LocalModel, LocalModelError, LocalServer
+from .profiles import HOSTED, LOCAL, ModelProfile
 from .render import HotLine, OptimizeTask, render_optimize, render_refine
 from .reply import Candidate, ReplyError, parse_reply, render_format_error
-from .tiers import Tier, client_for, limits, tier
+from .tiers import Tier, client_for, limits, local_model, tier
 from .tokens import estimate_messages, estimate_tokens
 from .usage import BudgetExhausted, Limits, Usage
 
 __all__ = [
+    "HOSTED",
+    "LOCAL",
     "BudgetExhausted",
     "Candidate",
     "Completer",
@@ -33,6 +37,10 @@ __all__ = [
     "LLMError",
     "LLMUnavailable",
     "Limits",
+    "LocalModel",
+    "LocalModelError",
+    "LocalServer",
+    "ModelProfile",
     "OptimizeTask",
     "ReplyError",
     "Tier",
@@ -43,6 +51,7 @@ __all__ = [
     "estimate_messages",
     "estimate_tokens",
     "limits",
+    "local_model",
     "parse_reply",
     "render_format_error",
     "render_optimize",

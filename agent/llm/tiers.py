@@ -17,6 +17,8 @@ from typing import Literal
 from agent.config import Settings
 
 from .client import LLMClient
+from .local import LocalModel
+from .profiles import HOSTED, LOCAL, ModelProfile
 from .usage import Limits
 
 ContextSize = Literal["small", "medium", "large"]
@@ -31,38 +33,56 @@ class Tier:
     candidates: int
     rounds: int
     context: ContextSize
+    profile: ModelProfile = HOSTED
 
     @property
     def uses_llm(self) -> bool:
         return self.model is not None
 
+    @property
+    def temperature(self) -> float | None:
+        return self.profile.temperature_for(self.name)
+
 
 def tier(settings: Settings) -> Tier:
-    """The tier the settings ask for."""
+    """The tier the settings ask for; with --llm local both LLM tiers ask the local model."""
+    local = local_model(settings)
+    profile = LOCAL if local else HOSTED
     if settings.budget == "high":
-        return Tier(
-            "high", settings.high_model, settings.high_candidates, settings.high_rounds, "large"
-        )
+        model = local.alias if local else settings.high_model
+        return Tier("high", model, settings.high_candidates, settings.high_rounds, "large", profile)
     if settings.budget == "mid":
-        return Tier(
-            "mid", settings.mid_model, settings.mid_candidates, settings.mid_rounds, "medium"
-        )
+        model = local.alias if local else settings.mid_model
+        return Tier("mid", model, settings.mid_candidates, settings.mid_rounds, "medium", profile)
     return Tier("low", None, 0, 1, "small")
+
+
+def local_model(settings: Settings) -> LocalModel | None:
+    """The model --llm local runs, or None when the LLM is an endpoint."""
+    if settings.llm != "local":
+        return None
+    return LocalModel(settings.local_model_path(), settings.local_threads)
 
 
 def limits(settings: Settings) -> Limits:
     """The run's hard LLM limits."""
-    return Limits(settings.llm_max_calls, settings.llm_max_tokens, settings.llm_max_seconds)
+    seconds = settings.llm_max_seconds or _profile(settings).max_seconds
+    return Limits(settings.llm_max_calls, settings.llm_max_tokens, seconds)
 
 
-def client_for(settings: Settings) -> LLMClient | None:
-    """The LLM client the settings describe, or None for the low tier (which asks no LLM)."""
+def client_for(settings: Settings, base_url: str | None = None) -> LLMClient | None:
+    """The LLM client the settings describe (at `base_url` when given: the local server's), or
+    None for the low tier (which asks no LLM)."""
     if not tier(settings).uses_llm:
         return None
     return LLMClient(
-        base_url=settings.llm_base_url,
-        api_key=settings.llm_api_key,
-        timeout=settings.llm_timeout,
+        base_url=base_url or settings.llm_base_url,
+        api_key=None if base_url else settings.llm_api_key,
+        timeout=settings.llm_timeout or _profile(settings).timeout,
         max_retries=settings.llm_max_retries,
         limits=limits(settings),
     )
+
+
+def _profile(settings: Settings) -> ModelProfile:
+    return LOCAL if settings.llm == "local" else HOSTED

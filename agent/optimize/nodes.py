@@ -33,7 +33,7 @@ from profilers.suite import SuiteReport, describe_failures
 
 from . import targets
 from .context import build_context
-from .proposers import Failed, Proposer
+from .proposers import Failed, Proposer, drop_repeats
 from .state import GateTask, Judged, OptimizeState, Plan, Proposed, Result, Status
 from .tools import OptimizeOptions, Tools
 
@@ -238,11 +238,15 @@ def propose(state: OptimizeState, *, runtime: Runtime[Tools]) -> Update:
         return {"proposals": [], "stopped": str(exc)}
     except LLMError as exc:  # a refusal: the key, the model or the URL is wrong
         raise OptimizeError(str(exc)) from exc
-    proposals = [p for p in found if isinstance(p, Proposed)]
-    failed = [_failed_reply(plan, f) for f in found if isinstance(f, Failed)]
+    fresh = [p for p in found if isinstance(p, Proposed)]
+    proposals, repeats = drop_repeats(fresh, state["history"])
+    failed = [_failed_reply(plan, f) for f in [*found, *repeats] if isinstance(f, Failed)]
+    unreadable = len(failed) - len(repeats)
     tools.progress(
         f"{plan.function}: round {state['round']}: {len(proposals)} candidate(s) from "
-        f"{tools.proposer.name}" + (f", {len(failed)} unreadable repl(ies)" if failed else "")
+        f"{tools.proposer.name}"
+        + (f", {unreadable} unreadable repl(ies)" if unreadable else "")
+        + (f", {len(repeats)} repeat(s) dropped" if repeats else "")
     )
     return {"proposals": proposals, "judged": failed, "proposed_at": tools.clock()}
 

@@ -7,7 +7,9 @@ with the reason so the report counts it.
 
 from __future__ import annotations
 
+import ast
 import logging
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -20,6 +22,7 @@ from agent.llm import (
     ReplyError,
     Tier,
     ask_for_candidates,
+    estimate_messages,
     render_optimize,
 )
 from agent.rules.proposer import propose as propose_rules
@@ -102,12 +105,23 @@ class LLMProposer:
             evidence=tuple(rejection_evidence(j) for j in history),
             candidates=self.tier.candidates,
         )
+        messages = render_optimize(task)
+        profile = self.tier.profile
+        if (prompt := estimate_messages(messages)) > profile.room():
+            reason = (
+                f"the prompt (about {prompt:,} tokens) leaves no room for a reply in the "
+                f"{profile.context:,}-token context of {self.model} ({profile.max_tokens or 0:,} are "
+                "kept for the reply); name a smaller function, or use a model with a larger context"
+            )
+            return [Failed(f"llm: round {round_}", reason)]
         replies = ask_for_candidates(
             self.client,
-            render_optimize(task),
+            messages,
             target.qualname,
             model=self.model,
             n=self.tier.candidates,
+            temperature=self.tier.temperature,
+            max_tokens=profile.max_tokens,
         )
         return [_proposed(reply, round_, index) for index, reply in enumerate(replies, 1)]
 
@@ -117,6 +131,32 @@ def _proposed(reply: Candidate | ReplyError, round_: int, index: int) -> Propose
     if isinstance(reply, ReplyError):
         return Failed(origin, reply.message)
     return Proposed(origin, reply.source, why=reply.why or "")
+
+
+def drop_repeats(
+    found: Sequence[Proposed], history: Sequence[Judged]
+) -> tuple[list[Proposed], list[Failed]]:
+    """The candidates whose code (up to comments and layout) no earlier candidate of this target
+    had, and a Failed for each repeat naming the first: a small model at a low temperature often
+    sends the same rewrite twice, and one gate run is enough for it."""
+    seen = {_shape(j.proposed.text): j.proposed.origin for j in history if j.proposed.text}
+    kept: list[Proposed] = []
+    repeats: list[Failed] = []
+    for proposed in found:
+        shape = _shape(proposed.text)
+        if (first := seen.get(shape)) is not None:
+            repeats.append(Failed(proposed.origin, f"a repeat of {first}, which is judged once"))
+            continue
+        seen[shape] = proposed.origin
+        kept.append(proposed)
+    return kept, repeats
+
+
+def _shape(text: str) -> str:
+    try:
+        return ast.dump(ast.parse(textwrap.dedent(text)))
+    except (SyntaxError, ValueError):
+        return text.strip()
 
 
 def rejection_evidence(judged: Judged) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from agent.llm import Tier, Usage
 
-from .state import Result
+from .state import Judged, Result
 
 
 @dataclass(frozen=True)
@@ -37,12 +37,14 @@ class RunReport:
         return {
             "version": 1,
             "budget": self.tier.name,
+            "model": self.tier.model,
             "results": [_result_json(r) for r in self.results],
             "llm": {
                 "calls": self.usage.calls,
                 "prompt_tokens": self.usage.prompt_tokens,
                 "completion_tokens": self.usage.completion_tokens,
                 "estimated": self.usage.estimated,
+                "seconds": round(self.usage.seconds, 2),
             },
             "candidates_gated": self.gated,
             "candidates_per_minute": round(self.per_minute, 2),
@@ -86,6 +88,19 @@ def _result_json(result: Result) -> dict[str, Any]:
         "candidates": result.candidates,
         "rounds": result.rounds,
         "tokens": result.tokens,
+        "attempts": [_attempt_json(j) for j in result.attempts],
+    }
+
+
+def _attempt_json(judged: Judged) -> dict[str, Any]:
+    verdict = judged.verdict
+    counts = verdict.instructions
+    return {
+        "origin": judged.proposed.origin,
+        "status": verdict.status,
+        "step": verdict.step,
+        "reason": verdict.reason,
+        "gain": None if counts is None or counts.gain is None else round(counts.gain, 6),
     }
 
 

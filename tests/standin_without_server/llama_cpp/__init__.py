@@ -1,0 +1,1 @@
+"""llama-cpp-python without its server extra's module: what `--llm local` must refuse."""
