@@ -321,11 +321,17 @@ def test_imports_and_helpers_may_come_with_the_def() -> None:
     assert isinstance(parse_reply(reply, "f"), Candidate)
 
 
+def test_a_block_sent_again_and_again_is_one_answer() -> None:
+    block = "```python\ndef f(xs):\n    return list(xs)\n```\n"
+    looped = f"why: a list\n{block}\nWhy: a list\n{block}\nWhy: a list\n{block}```python\ndef f(xs"
+    assert parse_reply(looped, "f") == Candidate("def f(xs):\n    return list(xs)\n", "a list")
+
+
 @pytest.mark.parametrize(
     ("reply", "says"),
     [
         ("no code at all", "Your reply had no ```python block"),
-        ("```python\ndef f(): pass\n```\n```python\ndef f(): pass\n```", "had 2 python blocks"),
+        ("```python\ndef f(): pass\n```\n```python\ndef f(): return 1\n```", "had 2 python blocks"),
         ("```\ndef f(): pass\n```", "had no language tag; open it with ```python"),
         ("```js\nf()\n```", "was tagged `js`, not python"),
         ("```python\ndef f(x):\n    return x +\n```", "does not parse (invalid syntax, line 2"),

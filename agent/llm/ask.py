@@ -6,12 +6,15 @@ is no better, its ReplyError is returned and the caller counts a failed candidat
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from .client import Completion
 from .reply import Candidate, ReplyError, parse_reply, render_format_error
+
+log = logging.getLogger(__name__)
 
 
 class Completer(Protocol):
@@ -78,8 +81,13 @@ class Ask:
 
     def settle(self, messages: Sequence[Mapping[str, str]], text: str) -> Candidate | ReplyError:
         """The reply's candidate; else the candidate of the one retry, or its ReplyError."""
-        first = parse_reply(text, self.function_name)
+        first = self.parse(text)
         if isinstance(first, Candidate):
             return first
         retry = [*messages, {"role": "assistant", "content": text}, render_format_error(first)]
-        return parse_reply(self.complete(retry, 1).texts[0], self.function_name)
+        return self.parse(self.complete(retry, 1).texts[0])
+
+    def parse(self, text: str) -> Candidate | ReplyError:
+        parsed = parse_reply(text, self.function_name)
+        log.debug("reply for %s (%s):\n%s", self.function_name, type(parsed).__name__, text)
+        return parsed

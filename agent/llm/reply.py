@@ -1,5 +1,7 @@
 """Reading an LLM's reply strictly: exactly one ```python block that parses and defines the
-target exactly once at its top level, beside only imports and module-level helpers.
+target exactly once at its top level, beside only imports and module-level helpers. The same
+block sent again (small local models loop until their token limit) is the same answer, not a
+second one; two different blocks are a question the model must answer, not one to guess.
 
     parse_reply(text, function_name) -> Candidate(source, why) | ReplyError(message)
 
@@ -57,7 +59,7 @@ def parse_reply(text: str, function_name: str) -> Candidate | ReplyError:
     """The candidate in the reply, or what is wrong with the reply's shape."""
     name = last_name(function_name)
     blocks = fenced_blocks(text)
-    python = [b for b in blocks if b.language.lower() in PYTHON]
+    python = _distinct([b for b in blocks if b.language.lower() in PYTHON])
     if len(python) != 1:
         return ReplyError(_count_problem(python, blocks, name))
     block = python[0]
@@ -71,6 +73,24 @@ def parse_reply(text: str, function_name: str) -> Candidate | ReplyError:
     before = "\n".join(text.splitlines()[: block.start])
     why = match.group(1) if (match := WHY.search(before)) else None
     return Candidate(block.code, why)
+
+
+def _distinct(blocks: list[Block]) -> list[Block]:
+    """The blocks less repeats of an earlier block's exact code: a small model at its token
+    limit often loops, sending the same block again and again, and that is still one answer.
+    A repeat that was cut off (unclosed) counts as a repeat when its code starts the same."""
+    kept: list[Block] = []
+    for block in blocks:
+        if any(_same(earlier, block) for earlier in kept):
+            continue
+        kept.append(block)
+    return kept
+
+
+def _same(earlier: Block, later: Block) -> bool:
+    if later.closed:
+        return earlier.code == later.code
+    return earlier.closed and earlier.code.startswith(later.code.rstrip("\n"))
 
 
 def render_format_error(error: ReplyError) -> Message:
