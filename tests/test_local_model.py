@@ -71,6 +71,7 @@ def test_the_real_server_dies_with_an_interrupted_run(
     sig: signal.Signals, tmp_path: Path, cache_dir: Path
 ) -> None:
     logs = cache_dir / "logs"
+    before = set(logs.glob("llama-server-*.log"))  # the cache (and its logs) outlive one test
     run = subprocess.Popen(
         [sys.executable, "-m", "agent", "optimize", str(copy_example(tmp_path / "example")),
          "--llm", "local", "--local-model", str(MODEL), "--sandbox", "local"],
@@ -79,8 +80,9 @@ def test_the_real_server_dies_with_an_interrupted_run(
         stdin=subprocess.DEVNULL,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
-    wait_for(lambda: any(logs.glob("llama-server-*.log")), 60)
-    port = int(next(logs.glob("llama-server-*.log")).stem.rsplit("-", 1)[1])
+    wait_for(lambda: bool(set(logs.glob("llama-server-*.log")) - before), 60)
+    (log,) = set(logs.glob("llama-server-*.log")) - before
+    port = int(log.stem.rsplit("-", 1)[1])
     wait_for(lambda: listening(port), 120)
     servers = [p for p in _pids() if f"--port\0{port}" in _cmdline(p)]
     assert servers, "the server runs under the port its log names"
