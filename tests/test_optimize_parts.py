@@ -175,7 +175,18 @@ def test_json_report_has_the_documented_shape() -> None:
         "prompt_tokens": 0,
         "completion_tokens": 0,
         "estimated": False,
+        "seconds": 0.0,
     }
+    assert data["model"] is None  # the low tier asks no model
+    assert first["attempts"] == [
+        {
+            "origin": "rules: concat-to-join",
+            "status": "accepted",
+            "step": "efficiency",
+            "reason": "accepted: fewer",
+            "gain": None,
+        }
+    ]
 
 
 def test_markdown_report_folds_the_diff_under_the_function() -> None:
