@@ -60,6 +60,7 @@ from benchmarks.hidden.checks import (  # noqa: E402
     hidden_tests,
     hold_out,
 )
+from benchmarks.real import ratchet  # noqa: E402
 from tasks.real import corpus_root, load_corpus  # noqa: E402
 
 DEFAULT_MODEL = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
@@ -85,19 +86,6 @@ class Outcome:
     false_accepts: list[FalseAccept] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     targets: list[dict[str, Any]] = field(default_factory=list)
-
-
-def ratchet(*args: str) -> subprocess.CompletedProcess[str]:
-    """The real CLI in its own process, from this checkout (not an installed copy)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "agent", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def failures(done: subprocess.CompletedProcess[str]) -> list[str]:

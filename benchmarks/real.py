@@ -54,7 +54,7 @@ class Outcome:
     seconds: float = 0.0
 
 
-def ratchet(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def ratchet(*args: str) -> subprocess.CompletedProcess[str]:
     """The real CLI in its own process, from this checkout (not an installed copy)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
@@ -93,13 +93,13 @@ def run_library(library: Library, source: Path, scratch: Path, args: argparse.Na
     started = time.perf_counter()
     box = ("--sandbox", args.sandbox)
     profiled = ratchet("profile", str(repo), *box, "--measure", "0", "--top", "1000",
-                       "--format", "json", cwd=repo)  # fmt: skip
+                       "--format", "json")  # fmt: skip
     outcome.errors += failures(profiled, "profile")
     if profiled.returncode == 0:
         outcome.profiled = len(json.loads(profiled.stdout).get("hotspots", []))
     report = scratch / f"{library.name}.json"
     optimized = ratchet("optimize", str(repo), *box, "--max-functions", str(args.max_functions),
-                        "--json-report", str(report), "--no-diff", cwd=repo)  # fmt: skip
+                        "--json-report", str(report), "--no-diff")  # fmt: skip
     outcome.errors += failures(optimized, "optimize")
     outcome.left_out = [line for line in optimized.stderr.splitlines() if "left out" in line]
     if report.exists():
