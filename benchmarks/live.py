@@ -15,17 +15,16 @@ seconds and the wall time; per model, the share of tasks improved and the false 
 
 A false accept is an accepted rewrite that a held-out check shows to change behaviour. Each
 accepted result's patch is applied with `git apply` to a fresh copy of the task, and the
-held-out checks (benchmarks/hidden/checks.py) run there on the host, with this Python, outside
-any sandbox:
+held-out checks (benchmarks/hidden/checks.py) run there, in the same kind of sandbox as the
+run (`ratchet sandbox run`: the accepted code is a model's and never runs on the host bare):
 - for a task with a folder under benchmarks/hidden/ (the example has one), its hidden tests:
   code the gate never saw, copied into the copy's tests/ folder;
 - for any other task (the corpus libraries), the library's full test suite. The gate ran
   that suite too, in its sandbox; this second, independent run catches what the gate's own
-  run missed or misread: a rewrite that fails on the host (another interpreter setup, paths,
-  environment), passes only on some runs, or slipped through a fault in the gate's reading of
-  the suite. It cannot catch a behaviour change that no test of the library exercises.
+  run missed or misread: a rewrite that passes only on some runs, or slipped through a fault
+  in the gate's reading of the suite. It cannot catch a behaviour change that no test of the library exercises.
 The same checks run once on the unchanged copy: only a test that passes there and fails with
-the patch (and again when rerun alone) counts, so tests that fail on the host anyway never do.
+the patch (and again when rerun alone) counts, so tests that fail there anyway never do.
 
 The exit status is the acceptance: 0 when every optimize run completed (exit 0, no traceback,
 a report) with every accepted patch applied and checked, and no false accept was found; else 1
@@ -169,7 +168,7 @@ def run_task(task: Task, model: Path, args: argparse.Namespace) -> Outcome:
         try:
             report = json.loads(report_file.read_text())
             read_report(report, outcome)
-            checked = hold_out(task, report, Path(scratch), check_log)
+            checked = hold_out(task, report, Path(scratch), check_log, args.sandbox)
         except Exception as exc:  # one broken report or check never aborts the batch
             checked = Checked("not run", errors=[f"reading the report or checking: {exc!r}"])
         (logs / f"{task.name}.checks.log").write_text("\n".join(check_log))
