@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import pickle
 import reprlib
 from typing import Any
@@ -30,6 +31,71 @@ def short_repr(value: Any, limit: int = REPR_LIMIT) -> str:
     except Exception as exc:
         text = f"<{type_name(value)} whose repr failed: {type(exc).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def bounded_repr(value: Any, limit: int = REPR_LIMIT) -> str:
+    """A repr whose cost does not grow with the value: a long list, tuple or dict shows its
+    first and last items and how many there are between (the end is often where a bug shows),
+    a long string its head and tail; cut at `limit` characters keeping head and tail. A value
+    whose repr fails shows its type."""
+    try:
+        text = _bounded(value, 3)
+    except Exception as exc:
+        text = f"<{type_name(value)} whose repr failed: {type(exc).__name__}>"
+    if len(text) <= limit:
+        return text
+    tail = max(limit // 3, 1)
+    return text[: limit - tail - 5] + " ... " + text[-tail:]
+
+
+HEAD_ITEMS, TAIL_ITEMS = 6, 3
+_SCALARS = frozenset({int, float, bool, type(None), complex})
+_BRACKETS: dict[type, tuple[str, str]] = {
+    list: ("[", "]"),
+    tuple: ("(", ")"),
+    set: ("{", "}"),
+    frozenset: ("{", "}"),
+    dict: ("{", "}"),
+}
+
+
+def _bounded(value: Any, depth: int) -> str:
+    kind = type(value)
+    if kind in _SCALARS:
+        return repr(value)
+    if kind in (str, bytes):
+        if len(value) <= 2 * REPR_LIMIT:
+            return repr(value)
+        return f"{value[:REPR_LIMIT]!r} ... {value[-REPR_LIMIT:]!r}"
+    base = next((kind for kind in _BRACKETS if isinstance(value, kind)), None)
+    if base is None or (base is tuple and hasattr(value, "_fields")):
+        return _REPR.repr(value)
+    size = len(value)
+    if depth <= 0 and size:
+        return f"<{type_name(value)} of {size} items>"
+    parts = _items(value, size, base is dict, depth - 1)
+    opening, closing = _BRACKETS[base]
+    text = opening + ", ".join(parts) + ("," if base is tuple and size == 1 else "") + closing
+    if base in (set, frozenset) and not size:
+        text = "set()" if base is set else "frozenset()"
+    return text if type(value) is base else f"{type(value).__name__}({text})"
+
+
+def _items(value: Any, size: int, mapping: bool, depth: int) -> list[str]:
+    def show(item: Any) -> str:
+        if mapping:
+            return f"{_bounded(item[0], depth)}: {_bounded(item[1], depth)}"
+        return _bounded(item, depth)
+
+    source = value.items() if mapping else value
+    if size <= HEAD_ITEMS + TAIL_ITEMS:
+        return [show(item) for item in source]
+    head = [show(item) for item in itertools.islice(source, HEAD_ITEMS)]
+    if isinstance(value, (set, frozenset)):
+        return [*head, f"... {size - HEAD_ITEMS} more"]
+    ending = reversed(source) if mapping else (value[i] for i in range(-1, -TAIL_ITEMS - 1, -1))
+    tail = [show(item) for item in itertools.islice(ending, TAIL_ITEMS)][::-1]
+    return [*head, f"... {size - HEAD_ITEMS - TAIL_ITEMS} more ...", *tail]
 
 
 def describe_arguments(args: Any, kwargs: Any, limit: int = REPR_LIMIT) -> str:
