@@ -4,6 +4,7 @@ callers   callers.CallersPlugin   which tests call each target, and how often
 measure   measure.MeasurePlugin   a warm-up pass, then a measured pass under the counter
 suite     suite.SuitePlugin       each test's outcome, and evidence of tampering
 record    record.RecordPlugin     every outermost call of the target, pickled
+blocks    blocks.BlocksPlugin     the lines each test ran, or its block traces
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 from .channel import open_channel
 from .protocol import (
     CONFIG_ENV,
+    BlocksConfig,
     CallersConfig,
     Config,
     MeasureConfig,
@@ -73,6 +75,10 @@ def make_plugin(settings: Config, output: str) -> object:
         from .record import RecordPlugin
 
         return RecordPlugin(settings, output)
+    if isinstance(settings, BlocksConfig):
+        from .blocks import BlocksPlugin
+
+        return BlocksPlugin(settings, output)
     raise ProtocolError(
         f"{settings.mode} is run as `python -m ratchet_probe {settings.mode}`, not by pytest"
     )

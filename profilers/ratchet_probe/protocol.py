@@ -138,6 +138,31 @@ class RecordResult:
     argument_types: tuple[str, ...] = ()  # e.g. "text: str", most frequent type first
 
 
+@dataclass(frozen=True)
+class BlocksConfig(_Config):
+    """Block-level runtime state, test by test: with `trace` empty, the lines each test ran in
+    `files` (spectrum-based fault localization); else the block trace of each `trace` function
+    in each test. Each test's findings go in a frame of their own
+    as it ends ("test"), so a run cut short still tells what ran; a test still running after
+    `test_timeout` seconds is failed by an alarm, as a hang."""
+
+    mode: ClassVar[str] = "blocks"
+    root: str  # the workspace's root: paths in and out are relative to it
+    files: tuple[str, ...] = ()  # repo-relative source files whose lines count
+    trace: tuple[str, ...] = ()  # "path/to/file.py::Qual.name"
+    test_timeout: float = 10.0
+
+    def read_result(self, data: object) -> BlocksResult:
+        return _load(BlocksResult, _of_mode(data, self.mode))
+
+
+@dataclass(frozen=True)
+class BlocksResult:
+    collected: int
+    exitstatus: int
+    errors: tuple[str, ...] = ()  # trace targets that could not be found, as sentences
+
+
 # -- the script entries: python -m ratchet_probe replay | generate ---------------------------
 
 
@@ -188,9 +213,15 @@ def read_check_result(data: object) -> CheckResult:
 
 
 Config = Union[
-    CallersConfig, MeasureConfig, SuiteConfig, RecordConfig, ReplayConfig, GenerateConfig
+    CallersConfig,
+    MeasureConfig,
+    SuiteConfig,
+    RecordConfig,
+    BlocksConfig,
+    ReplayConfig,
+    GenerateConfig,
 ]
-Result = Union[CallersResult, MeasureResult, SuiteResult, RecordResult, CheckResult]
+Result = Union[CallersResult, MeasureResult, SuiteResult, RecordResult, BlocksResult, CheckResult]
 CONFIGS: Mapping[str, type[Config]] = {
     kind.mode: kind
     for kind in (
@@ -198,6 +229,7 @@ CONFIGS: Mapping[str, type[Config]] = {
         MeasureConfig,
         SuiteConfig,
         RecordConfig,
+        BlocksConfig,
         ReplayConfig,
         GenerateConfig,
     )
