@@ -37,6 +37,7 @@ from .command import (
     terminate,
     writable,
 )
+from .debug_commands import debug_command, trace_command
 from .flags import (
     FLAGGED,
     GATE_KNOBS,
@@ -391,6 +392,8 @@ def verify_command(
 
 
 cli.add_command(sandbox_group)
+cli.add_command(debug_command)
+cli.add_command(trace_command)
 
 
 def main() -> None:

@@ -96,7 +96,8 @@ def take_baseline(
     _check_suite(suite)
     if suite.failed:
         log.warning(
-            "baseline: %s before any change; the contract is the tests that pass",
+            "baseline: %s before any change; the contract is the tests that pass (`ratchet "
+            "debug PATH` shows where the failing ones go wrong)",
             describe_failures(suite),
         )
     if callers is None:
@@ -194,7 +195,8 @@ def _check_suite(suite: SuiteReport) -> None:
         failing = f" ({describe_failures(suite)})" if suite.failed else ""
         raise GateError(
             f"no test passes in the unchanged repo{failing}, so there is no contract to hold a "
-            "candidate to; fix the suite first (`ratchet sandbox run PATH` shows it)."
+            "candidate to; fix the suite first (`ratchet debug PATH` ranks where the failing "
+            "tests go wrong)."
         )
 
 
