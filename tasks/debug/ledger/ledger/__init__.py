@@ -1,0 +1,3 @@
+from ledger.account import Ledger, OverdraftError, Posting
+
+__all__ = ["Ledger", "OverdraftError", "Posting"]

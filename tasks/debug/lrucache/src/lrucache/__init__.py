@@ -1,0 +1,3 @@
+from lrucache.cache import LRUCache, memoize
+
+__all__ = ["LRUCache", "memoize"]

@@ -1,0 +1,3 @@
+from moneybag.money import Money, round_half_up
+
+__all__ = ["Money", "round_half_up"]

@@ -1,0 +1,3 @@
+from pager.paginator import Page, Paginator
+
+__all__ = ["Page", "Paginator"]

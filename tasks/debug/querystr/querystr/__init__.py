@@ -1,0 +1,3 @@
+from querystr.query import build, first, parse, quote, unquote
+
+__all__ = ["build", "first", "parse", "quote", "unquote"]

@@ -1,0 +1,3 @@
+from ratio.fraction import Ratio, gcd
+
+__all__ = ["Ratio", "gcd"]

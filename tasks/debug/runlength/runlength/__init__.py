@@ -1,0 +1,3 @@
+from runlength.codec import MAX_RUN, compression_ratio, decode, encode
+
+__all__ = ["MAX_RUN", "compression_ratio", "decode", "encode"]
