@@ -25,6 +25,7 @@ from profilers.ratchet_probe.blocktrace import CallTrace
 from profilers.ratchet_probe.cfg import FunctionGraph, function_graphs
 from sandbox.base import Session
 
+from ..profiling import sources_of
 from .rank import Suspect, rank_blocks
 from .report import Crash, DebugReport, Execution, Located
 
@@ -44,7 +45,7 @@ class DebugOptions:
 
 
 def localize(session: Session, options: DebugOptions) -> DebugReport:
-    sources = {path: text for path, text in _sources(session).items() if is_repo_code(path)}
+    sources = {path: text for path, text in sources_of(session).items() if is_repo_code(path)}
     graphs = _graphs(sources)
     log.info("running the test suite with block coverage of %d files", len(graphs))
     with session.workspace(probe_files()) as ws:
@@ -78,15 +79,6 @@ def select_tests(wanted: Sequence[str], known: Sequence[str]) -> tuple[str, ...]
             )
         chosen += [t for t in under if t not in chosen]
     return tuple(chosen)
-
-
-def _sources(session: Session) -> dict[str, str]:
-    root = session.repo.root
-    return {
-        name: (root / name).read_text(encoding="utf-8", errors="replace")
-        for name in session.repo.files
-        if name.endswith(".py")
-    }
 
 
 def _graphs(sources: Mapping[str, str]) -> dict[str, list[FunctionGraph]]:
