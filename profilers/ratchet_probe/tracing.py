@@ -23,7 +23,7 @@ import dis
 import os
 import sys
 from types import CodeType, FrameType
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Protocol
 
 GraphOf = Callable[[CodeType], Optional[Any]]
 Enter = Callable[[FrameType, Any], bool]
@@ -34,12 +34,12 @@ YIELD_VALUE = dis.opmap.get("YIELD_VALUE", -1)
 MONITORING = sys.version_info >= (3, 12)
 
 
-class Backend:
-    def start(self) -> None:
-        raise NotImplementedError
+class Backend(Protocol):
+    """Where events come from: installed by start(), removed by stop()."""
 
-    def stop(self) -> None:
-        raise NotImplementedError
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
 
 
 def backend(graph_of: GraphOf, enter: Enter, line: Line, leave: Leave) -> Backend:
@@ -47,7 +47,7 @@ def backend(graph_of: GraphOf, enter: Enter, line: Line, leave: Leave) -> Backen
     return kind(graph_of, enter, line, leave)
 
 
-class SetTrace(Backend):
+class SetTrace:
     def __init__(self, graph_of: GraphOf, enter: Enter, line: Line, leave: Leave) -> None:
         self._graph_of, self._enter, self._line, self._leave = graph_of, enter, line, leave
         self._raising: set[int] = set()  # frames an exception is passing through
@@ -89,7 +89,7 @@ def _yields(frame: FrameType) -> bool:
     return 0 <= offset < len(code) and code[offset] == YIELD_VALUE
 
 
-class Monitoring(Backend):  # pragma: no cover - 3.12+ only
+class Monitoring:  # pragma: no cover - 3.12+ only
     def __init__(self, graph_of: GraphOf, enter: Enter, line: Line, leave: Leave) -> None:
         self._graph_of, self._enter, self._line, self._leave = graph_of, enter, line, leave
         self._traced: set[CodeType] = set()
