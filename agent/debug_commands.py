@@ -66,7 +66,7 @@ def debug_command(
     Exit status: 0 nothing to debug (every test passed), 1 failing tests found, 2 error.
     """
     settings = settings_for(path, flags)
-    from .debug.localize import DebugOptions, UnknownTest, localize
+    from .debug.localize import DebugOptions, SuiteDidNotRun, UnknownTest, localize
     from .debug.report import render_text, render_vscode
 
     checked_repo(path)
@@ -74,7 +74,7 @@ def debug_command(
     try:
         with prepared(settings, path) as session:
             report = localize(session, options)
-    except (UnknownTest, sandbox.SandboxError) as exc:
+    except (UnknownTest, SuiteDidNotRun, sandbox.SandboxError) as exc:
         raise Exit(str(exc)) from exc
     emit(report, fmt, text=render_text, vscode=render_vscode)
     if fmt == "text" and report.blocks:

@@ -173,6 +173,22 @@ def test_a_crash_is_reported_with_its_test_and_no_traceback_of_ours(
     assert "the test run ended in test_boom.py::test_boom" in out
 
 
+def test_a_suite_that_does_not_collect_is_an_error_not_nothing_to_debug(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "mod.py": "def f(x):\n    return x\n",
+            "test_mod.py": "import mod\nimport no_such_package\n\n\ndef test_f():\n"
+            "    assert mod.f(1) == 1\n",
+        },
+    )
+    done = ratchet("debug", str(root), "--sandbox", "local")
+    sentence = one_sentence_error(done)
+    assert "the test suite did not run" in sentence
+    assert "test_mod.py" in sentence and "No module named 'no_such_package'" in sentence
+    assert "nothing to debug" not in done.stdout
+
+
 def test_trace_shows_each_block_then_the_state_after_it(buggy: Path) -> None:
     done = ratchet(
         "trace", str(buggy), "--sandbox", "local", "--function", "stats.mean",

@@ -37,6 +37,10 @@ class UnknownTest(ValueError):
     """A --test that names no test of the suite."""
 
 
+class SuiteDidNotRun(RuntimeError):
+    """pytest ended before running any test (collection errors, no tests, a bad conftest)."""
+
+
 @dataclass(frozen=True)
 class DebugOptions:
     tests: tuple[str, ...] = ()  # debug these (node ids, or a file's or class's prefix)
@@ -51,6 +55,8 @@ def localize(session: Session, options: DebugOptions) -> DebugReport:
     with session.workspace(probe_files()) as ws:
         run = run_coverage(ws, [], sorted(graphs), test_timeout=options.test_timeout)
     known = [*run.started, *(t for t in run.tests if t not in run.started)]
+    if not known and run.result is not None:
+        raise SuiteDidNotRun(_did_not_run(run))
     chosen = select_tests(options.tests, known)
     crash = _crash(run)
     failing = [t for t in chosen if t in run.tests and run.tests[t].outcome == "failed"]
@@ -89,6 +95,25 @@ def _graphs(sources: Mapping[str, str]) -> dict[str, list[FunctionGraph]]:
         except (SyntaxError, ValueError) as exc:
             log.warning("%s is left out: it does not parse (%s)", path, exc)
     return graphs
+
+
+def _did_not_run(run: TestsRun) -> str:
+    status = run.result.exitstatus if run.result is not None else None
+    if status == 5:
+        return (
+            "pytest collected no tests, so there is nothing to debug; check that the tests "
+            "are named test_*.py and that `python -m pytest` in the repo finds them."
+        )
+    printed = run.run.stdout.splitlines()
+    errors = [line.removeprefix("ERROR ").strip() for line in printed if line.startswith("ERROR ")]
+    first = next((line[1:].strip() for line in printed if line.startswith("E ")), "")
+    where = f" in {', '.join(errors[:3])}" if errors else ""
+    why = f": {first}" if first else ""
+    return (
+        f"the test suite did not run: pytest ended with exit status {status} before any test "
+        f"ran (an error while collecting the tests{where}{why}); `python -m pytest` in the "
+        "repo shows it, and once the tests run, `ratchet debug` can rank them."
+    )
 
 
 def _crash(run: TestsRun) -> Crash | None:
