@@ -128,6 +128,7 @@ def _run_steps(
         instructions,
         change.patch,
         seconds,
+        test=last.test,
     )
 
 

@@ -48,6 +48,7 @@ class Check:
     generated: int | None = None
     mismatches: int = 0
     instructions: Instructions | None = None
+    test: str = ""  # the test the failure names, if one does (see Verdict.test)
 
 
 def evidence(run: RunResult) -> str:
@@ -99,6 +100,7 @@ def check_callers(ctx: Context, change: Change) -> Check:
             f"no longer pass, first {failed[0]} ({report.outcomes.get(failed[0], 'not run')}).",
             evidence(report.run),
             _tally(report, len(wanted)),
+            test=failed[0],
         )
     return Check(True, tests=_tally(report, len(wanted)))
 
@@ -120,7 +122,8 @@ def check_suite(ctx: Context, change: Change) -> Check:
             tally,
         )
     if problem := _outcome_problem(base.suite, report):
-        return Check(False, problem, evidence(report.run), tally)
+        lost = min(base.passed - report.passed, default="")  # the first one the problem names
+        return Check(False, problem, evidence(report.run), tally, test=lost)
     if digests is not None and (problem := _written_tests(base, digests)):
         return Check(False, problem, "", tally)
     return Check(True, tests=tally)
@@ -241,6 +244,7 @@ def _replayed(ctx: Context, change: Change, recording: Recording, what: str) -> 
             f"the candidate behaves differently on a {what}{more}: {first.describe()}",
             "\n".join(m.describe() for m in result.mismatches),
             mismatches=result.total_mismatches,
+            test=first.test,
             **counts,  # type: ignore[arg-type]
         )
     if result.replayed == 0:

@@ -57,6 +57,9 @@ class Verdict:
     instructions: Instructions | None = None
     patch: str = ""
     seconds: dict[str, float] = field(default_factory=dict)  # per step, wall time
+    # the test the rejection names: the first baseline-passing test that failed (tests, suite),
+    # or the one that recorded the first mismatched call (behaviour); "" when none is known
+    test: str = ""
 
     @property
     def accepted(self) -> bool:
