@@ -4,6 +4,7 @@ traces; test_optimize_trace.py runs the whole thing through a real optimize roun
 
 from __future__ import annotations
 
+from agent.gate import Verdict
 from agent.optimize.evidence import (
     MARKER,
     Side,
@@ -12,6 +13,8 @@ from agent.optimize.evidence import (
     render_comparison,
     same_state,
 )
+from agent.optimize.proposers import TRACES_SHOWN, _evidence, rejection_evidence
+from agent.optimize.state import Judged, Proposed
 from profilers.ratchet_probe.blocktrace import CallTrace, Step
 
 CODE = ("s = 0", "for x in xs:", "s += x", "return s")
@@ -146,3 +149,23 @@ def test_without_a_difference_nothing_is_marked_and_it_says_so() -> None:
 
 def test_a_side_without_calls_renders_nothing() -> None:
     assert render_comparison("t", Side(CODE, (SUMMED,)), Side(CODE, ())) == ""
+
+
+def rejected(number: int, trace: str | None) -> Judged:
+    verdict = Verdict("calc.total", "rejected", "tests", "test_total no longer passes")
+    return Judged(Proposed(f"llm: round 1, reply {number}", "def total(xs): ..."), verdict, trace)
+
+
+def test_the_model_gets_the_trace_after_the_reason() -> None:
+    told = rejection_evidence(rejected(1, "Block trace in t.py::test_total ..."))
+    assert told.endswith("test_total no longer passes\nBlock trace in t.py::test_total ...")
+
+
+def test_a_prompt_carries_only_the_latest_traces() -> None:
+    history = [rejected(n, f"trace {n}") for n in range(1, 5)]
+    shown = [n for n, told in enumerate(_evidence(history, TRACES_SHOWN), 1) if "trace" in told]
+    assert shown == [5 - TRACES_SHOWN + i for i in range(TRACES_SHOWN)]
+
+
+def test_without_room_for_traces_the_prompt_carries_none() -> None:
+    assert not any("trace" in told for told in _evidence([rejected(1, "trace 1")], 0))

@@ -18,7 +18,15 @@ from agent.optimize import ApplyError, OptimizeOptions, RunReport, render_markdo
 from agent.optimize import graph as graph_module
 from agent.optimize.apply import write_files
 from agent.optimize.graph import build_graph, timed
-from agent.optimize.nodes import LLM_RETRY, NESTED, _proposable, decide, next_target, propose
+from agent.optimize.nodes import (
+    LLM_RETRY,
+    NESTED,
+    _proposable,
+    decide,
+    explain,
+    next_target,
+    propose,
+)
 from agent.optimize.proposers import RulesProposer
 from agent.optimize.state import Judged, Plan, Proposed, Result, add_seconds, merge_round
 from agent.optimize.targets import (
@@ -247,7 +255,7 @@ def round_state(*verdicts: Judged, **extra: Any) -> Any:
 def test_the_graph_runs_the_nodes_its_diagram_draws() -> None:
     nodes = list(build_graph().get_graph().nodes)[1:-1]
     assert nodes == ["name_targets", "run_suite", "profile", "select_targets", "take_baseline",
-                     "propose", "gate", "decide", "next_target"]  # fmt: skip
+                     "propose", "gate", "decide", "explain", "next_target"]  # fmt: skip
     assert all(f"-> {node}" in (graph_module.__doc__ or "") for node in nodes)
 
 
@@ -274,6 +282,12 @@ def test_decide_says_why_a_target_got_no_candidate() -> None:
     update = decide(stopped, runtime=runtime(MID))
     assert update["results"][0].reason == "stopped: the LLM budget of 1 calls is spent"
     assert "gate_wall" not in update  # nothing was gated this round
+
+
+def test_explain_spends_no_sandbox_run_on_the_rules_or_on_what_no_trace_explains() -> None:
+    state = round_state(history=[judged("slower", 100, 120)])  # rejected at efficiency
+    # the runtime's session is None: a sandbox run would fail the test
+    assert explain(state, runtime=runtime(LOW)) == explain(state, runtime=runtime(MID)) == {}
 
 
 class Unavailable:

@@ -12,7 +12,9 @@ frozen tools (LangGraph's run context) in tools.py.
                                                                    -> next_target if it fails
       -> propose          this round's candidates, from the rules or the LLM (retried once)
       -> gate x N         one run per candidate, in parallel (Send)  (none: straight to decide)
-      -> decide           keep the best accepted; else refine      -> propose, the next round
+      -> decide           keep the best accepted; else refine      -> explain, the next round
+      -> explain          block traces of the candidates that failed a test or a recorded call,
+                          original beside candidate, for the next prompt  -> propose
       -> next_target                                               -> take_baseline, or END
                           (END too once a budget ran out)
 
@@ -31,6 +33,7 @@ from langgraph.types import Send
 from .nodes import (
     LLM_RETRY,
     decide,
+    explain,
     gate,
     name_targets,
     next_target,
@@ -69,6 +72,7 @@ def build_graph() -> Any:
     graph.add_node(timed(propose), retry_policy=LLM_RETRY)
     graph.add_node(timed(gate))
     graph.add_node(timed(decide))
+    graph.add_node(timed(explain))
     graph.add_node(timed(next_target))
     graph.add_conditional_edges(START, _name_first, ["name_targets", "run_suite"])
     graph.add_conditional_edges("name_targets", _any_wanted, ["run_suite", END])
@@ -78,7 +82,8 @@ def build_graph() -> Any:
     graph.add_conditional_edges("take_baseline", _baselined, ["propose", "next_target"])
     graph.add_conditional_edges("propose", _fan_out, ["gate", "decide"])
     graph.add_edge("gate", "decide")
-    graph.add_conditional_edges("decide", _refine_or_done, ["propose", "next_target"])
+    graph.add_conditional_edges("decide", _refine_or_done, ["explain", "next_target"])
+    graph.add_edge("explain", "propose")
     graph.add_conditional_edges("next_target", _has_target, ["take_baseline", END])
     return graph.compile()
 
@@ -92,7 +97,7 @@ def run_config(tools: Tools) -> dict[str, Any]:
     targets than `max_functions`, so it fits the most targets any selection is allowed."""
     rounds = max(tools.tier.rounds, 1)
     targets = max(tools.options.max_functions, MAX_TARGETS)
-    steps = 9 + targets * (4 + 3 * rounds) + 50
+    steps = 9 + targets * (4 + 4 * rounds) + 50
     return {"recursion_limit": steps, "max_concurrency": tools.options.jobs}
 
 
@@ -140,4 +145,4 @@ def _fan_out(state: OptimizeState) -> list[Send] | str:
 
 
 def _refine_or_done(state: OptimizeState) -> str:
-    return "propose" if state.get("refining") else "next_target"
+    return "explain" if state.get("refining") else "next_target"

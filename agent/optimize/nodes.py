@@ -33,6 +33,7 @@ from profilers.suite import SuiteReport, describe_failures
 
 from . import targets
 from .context import build_context
+from .explain import explain_round, traced
 from .proposers import Failed, Proposer, drop_repeats
 from .state import GateTask, Judged, OptimizeState, Plan, Proposed, Result, Status
 from .tools import OptimizeOptions, Tools
@@ -288,6 +289,22 @@ def decide(state: OptimizeState, *, runtime: Runtime[Tools]) -> Update:
                 "refining": True}  # fmt: skip
     return {**waited, "results": [_result(tools, state, history)], "history": [],
             "judged": None, "refining": False}  # fmt: skip
+
+
+def explain(state: OptimizeState, *, runtime: Runtime[Tools]) -> Update:
+    """Before another round: the block traces of each candidate that failed a test or a recorded
+    call, the original's beside its own, for the model (two sandbox runs each, so only for an
+    LLM proposer; the offline rules read no evidence)."""
+    tools = runtime.context
+    if not tools.tier.uses_llm:
+        return {}
+    plan = state["plans"][state["current"]]
+    history = state["history"]
+    waiting = sum(1 for j in history if j.trace is None and traced(j.verdict))
+    if not waiting:
+        return {}
+    tools.progress(f"{plan.function}: tracing {waiting} rejected candidate(s) block by block")
+    return {"history": explain_round(state["baselines"][plan.function], history)}
 
 
 def _gate_wall(now: float, proposed_at: float | None) -> Update:

@@ -11,7 +11,7 @@ import ast
 import logging
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from agent.gate import Target
@@ -32,6 +32,7 @@ from .state import Judged, Proposed
 
 log = logging.getLogger(__name__)
 EVIDENCE_LINES = 12  # lines of a rejection's evidence passed back to the model
+TRACES_SHOWN = 2  # block traces in one prompt: those of the latest traced rejections
 
 
 @dataclass(frozen=True)
@@ -102,11 +103,14 @@ class LLMProposer:
             source=target.function_text(),
             arguments=context.arguments,
             callees=context.callees,
-            evidence=tuple(rejection_evidence(j) for j in history),
+            evidence=_evidence(history, TRACES_SHOWN),
             candidates=self.tier.candidates,
         )
         messages = render_optimize(task)
         profile = self.tier.profile
+        if estimate_messages(messages) > profile.room() and any(j.trace for j in history):
+            log.debug("the block traces leave no room for a reply; the prompt goes without them")
+            messages = render_optimize(replace(task, evidence=_evidence(history, 0)))
         if (prompt := estimate_messages(messages)) > profile.room():
             reason = (
                 f"the prompt (about {prompt:,} tokens) leaves no room for a reply in the "
@@ -159,9 +163,17 @@ def _shape(text: str) -> str:
         return text.strip()
 
 
-def rejection_evidence(judged: Judged) -> str:
+def _evidence(history: Sequence[Judged], traces: int) -> tuple[str, ...]:
+    """Each rejection's evidence; the block traces of only the latest `traces` that have one,
+    as a prompt has room for few (the small local models have a 4k context)."""
+    shown = {id(j) for j in [j for j in history if j.trace][-traces:]} if traces else set()
+    return tuple(rejection_evidence(j, trace=id(j) in shown) for j in history)
+
+
+def rejection_evidence(judged: Judged, *, trace: bool = True) -> str:
     """Why a candidate was rejected, for the model: its code, the step, the reason and the
-    evidence behind it (the failing test's output, the differing call, or the counts)."""
+    evidence behind it (the failing test's output, the differing call, or the counts), and
+    with `trace` the block traces of the original and the candidate on that input, if taken."""
     verdict = judged.verdict
     code = judged.proposed.text if not judged.proposed.whole_module else verdict.patch
     lines = verdict.evidence.strip().splitlines()[:EVIDENCE_LINES]
@@ -176,4 +188,6 @@ def rejection_evidence(judged: Judged) -> str:
             f"\nInstructions ({counts.counter}): before {', '.join(map(str, counts.before))}; "
             f"after {', '.join(map(str, counts.after))}."
         )
+    if trace and judged.trace:
+        told += f"\n{judged.trace}"
     return told

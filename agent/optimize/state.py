@@ -46,10 +46,12 @@ class Proposed:
 
 @dataclass(frozen=True)
 class Judged:
-    """A candidate and the gate's verdict on it."""
+    """A candidate and the gate's verdict on it, and for one that failed a test or a recorded
+    call, the block traces of the original and of it on that input (explain.py)."""
 
     proposed: Proposed
     verdict: Verdict
+    trace: str | None = None  # None: not taken (yet); "": could not be taken
 
 
 @dataclass(frozen=True)
