@@ -1,0 +1,74 @@
+"""A rejected candidate's block trace reaches the model: a Mid-tier optimize run in the local
+sandbox, the real `openai` client against the scripted server, whose first two candidates are
+wrong (one fails a test, one differs on a recorded call); the second request carries the
+original's and each candidate's trace on that input, the first differing step marked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agent.gate import GateOptions
+from agent.llm import LLMClient, Tier
+from agent.optimize import OptimizeOptions, optimize
+from agent.optimize.evidence import MARKER
+from tests.conftest import git_init, make, write_tree
+from tests.fake_llm import FakeLLM, Reply
+
+REPO = {
+    "calc/__init__.py": """\
+        def total(xs):
+            s = 0
+            for x in xs:
+                s += x
+            return s
+        """,
+    "tests/test_calc.py": """\
+        from calc import total
+
+        def test_total():
+            assert total([1, 2, 3]) == 6
+
+        def test_total_of_fractions_runs():
+            total([0.5, 0.25])  # no assertion: only the recorded call knows the answer
+        """,
+}
+SKIPS_FIRST = "def total(xs):\n    s = 0\n    for x in xs[1:]:\n        s += x\n    return s\n"
+TRUNCATES = "def total(xs):\n    s = 0\n    for x in xs:\n        s += int(x)\n    return s\n"
+
+
+def reply(code: str) -> Reply:
+    return Reply(f"why: faster\n```python\n{code}```\n")
+
+
+def run_mid_tier(root: Path, cache_dir: Path) -> tuple[list[str], list[str]]:
+    """The progress lines of the run and the last message of each request the server got."""
+    said: list[str] = []
+    # round 2 sends the same two candidates again: dropped as repeats, so nothing more runs
+    script = [reply(SKIPS_FIRST), reply(TRUNCATES)] * 2
+    options = OptimizeOptions(
+        functions=("calc.total",), runs=2, counter="bytecode", gate=GateOptions(generate_examples=0)
+    )
+    tier = Tier("mid", "small-model", 2, 2, "medium")
+    with FakeLLM(*script) as server, make("local", cache_dir).prepare(root) as session:
+        llm = LLMClient(base_url=server.url, api_key="sk-test", timeout=5.0, backoff=0.01)
+        with llm:
+            optimize(session, options, tier, llm, progress=said.append)
+    return said, [r["messages"][-1]["content"] for r in server.requests]
+
+
+def test_the_next_request_carries_both_traces_with_the_first_difference_marked(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    root = write_tree(tmp_path / "calc", REPO)
+    git_init(root)
+    said, (_, prompt) = run_mid_tier(root, cache_dir)
+    marked = [line.strip().removesuffix(MARKER).strip() for line in prompt.splitlines()
+              if line.endswith(MARKER)]  # fmt: skip
+    pairs = sorted(zip(marked[::2], marked[1::2], strict=True))  # (original, candidate)
+    assert pairs == [
+        ("2. `for x in xs:`  => x = 1", "2. `for x in xs[1:]:`  => x = 2"),  # fails test_total
+        ("3. `s += x`  => s = 0.5", "3. `s += int(x)`  => s = 0"),  # differs on the fractions
+    ], prompt
+    assert "in tests/test_calc.py::test_total_of_fractions_runs, call 1 of 1" in prompt
+    # traced once, before the second round; not after the last
+    assert sum("block by block" in line for line in said) == 1, said
