@@ -61,13 +61,19 @@ def localize(session: Session, options: DebugOptions) -> DebugReport:
     crash = _crash(run)
     failing = [t for t in chosen if t in run.tests and run.tests[t].outcome == "failed"]
     passing = [r for r in run.tests.values() if r.outcome == "passed"]
+    known_passing = tuple(r.nodeid for r in passing)
+    collected = run.result.collected if run.result is not None else len(known)
+    seconds = run.run.duration
     if not failing:
-        return DebugReport((), (), len(passing), crash, chosen)
+        return DebugReport((), (), len(passing), crash, chosen, known_passing, collected, seconds)
     suspects = rank_blocks(graphs, [*(run.tests[t] for t in failing), *passing])
     top = suspects[: options.top]
     traces = _trace(session, failing[0], top, options) if top else {}
     located = tuple(_located(rank, s, graphs, sources, traces) for rank, s in enumerate(top, 1))
-    return DebugReport(tuple(run.tests[t] for t in failing), located, len(passing), crash, chosen)
+    failed = tuple(run.tests[t] for t in failing)
+    return DebugReport(
+        failed, located, len(passing), crash, chosen, known_passing, collected, seconds
+    )
 
 
 def select_tests(wanted: Sequence[str], known: Sequence[str]) -> tuple[str, ...]:

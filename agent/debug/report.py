@@ -4,7 +4,13 @@
      "failing_tests": [{"nodeid", "message", "hang", "frames": [{"file", "line", "function"}]}],
      "blocks": [{"rank", "file", "function", "start_line", "end_line", "score", "failed",
                  "passed", "code", "state": [{"call", "iteration", "values": {name: repr}}]}],
-     "passed": int, "crash": {"test", "problem"} | null, "fix": null}
+     "passed": int, "crash": {"test", "problem"} | null,
+     "fix": null | {"verdict": "accepted" | "rejected", "patch", "function", "reason", "tier",
+                    "rounds", "stopped", "applied": [path],
+                    "attempts": [{"round", "status", "step", "reason", "function", "why",
+                                  "patch", "blocks": [{"block", "verdict", "explanation"}]}]}}
+
+"fix" is null at the Low tier (no LLM); at Mid and High it is the LDB loop's outcome (repair.py).
 
 Blocks are in rank order. The vscode format is one `file:line:col: severity: message` line
 per failing test (error) and per suspect block (warning for the top three, info below).
@@ -13,11 +19,14 @@ per failing test (error) and per suspect block (warning for the top three, info 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from profilers.blocks import TestRun
 
 from .rank import Suspect
+
+if TYPE_CHECKING:
+    from .repair import Fix
 
 WARN_RANKS = 3  # suspects shown as warnings in an editor; the rest as information
 
@@ -52,6 +61,10 @@ class DebugReport:
     passed: int  # tests that passed
     crash: Crash | None
     chosen: tuple[str, ...]  # the tests asked about (all, without --test)
+    passing: tuple[str, ...] = ()  # the tests that passed: what a fix must keep passing
+    collected: int = 0  # tests pytest collected
+    seconds: float = 0.0  # the suite's run, traced line by line
+    fix: Fix | None = None  # the Mid and High tiers' fix; None at the Low tier
 
     @property
     def nothing_to_debug(self) -> bool:
@@ -64,7 +77,7 @@ class DebugReport:
             "blocks": [_block_json(located) for located in self.blocks],
             "passed": self.passed,
             "crash": None if self.crash is None else vars(self.crash),
-            "fix": None,
+            "fix": None if self.fix is None else self.fix.to_json(),
         }
 
 
@@ -113,7 +126,30 @@ def render_text(report: DebugReport) -> str:
         lines += ["", "Suspicious blocks, most suspicious first (Ochiai: which tests ran them):"]
         for located in report.blocks:
             lines += _block_text(located, first)
+    if report.fix is not None:
+        lines += ["", *_fix_text(report.fix)]
     return "\n".join(lines)
+
+
+def _fix_text(fix: Fix) -> list[str]:
+    accepted = fix.accepted
+    rounds = len({a.round for a in fix.attempts})
+    if accepted is None:
+        head = f"Fix ({fix.tier} tier): none accepted in {_count(rounds, 'round')}"
+        lines = [head + (f"; stopped: {fix.stopped}" if fix.stopped else "") + ":"]
+        lines += [f"  round {a.round}: {a.status} at {a.step}: {a.reason}" for a in fix.attempts]
+        return lines
+    lines = [f"Fix ({fix.tier} tier), accepted in round {accepted.round}: {accepted.reason}."]
+    lines += [
+        f"  block {v.block} judged wrong: {v.explanation}"
+        for v in accepted.verdicts
+        if v.verdict == "wrong"
+    ]
+    if accepted.why:
+        lines.append(f"  why: {accepted.why}")
+    if fix.applied:
+        lines.append(f"  written to {', '.join(fix.applied)}")
+    return [*lines, "", accepted.patch.rstrip("\n")]
 
 
 def _nothing(report: DebugReport) -> str:
