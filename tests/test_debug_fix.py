@@ -10,7 +10,7 @@ import pytest
 
 from agent.llm.reply import ReplyError
 from agent.llm.review import Review, parse_review
-from tests.conftest import git_init, write_tree
+from tests.conftest import docker_or_skip, git_init, write_tree
 from tests.fake_llm import FakeLLM, Reply
 from tests.test_cli import ratchet
 from tests.test_debug import STATS, STATS_TESTS
@@ -63,7 +63,9 @@ def buggy(tmp_path: Path) -> Path:
     return root
 
 
-def debug_mid(root: Path, server: FakeLLM, *args: str, rounds: int = 3) -> tuple[int, str, str]:
+def debug_mid(
+    root: Path, server: FakeLLM, *args: str, rounds: int = 3, sandbox: str = "local"
+) -> tuple[int, str, str]:
     env = {
         "OPENAI_BASE_URL": server.url,
         "OPENAI_API_KEY": "sk-test",
@@ -71,15 +73,18 @@ def debug_mid(root: Path, server: FakeLLM, *args: str, rounds: int = 3) -> tuple
         "RATCHET_LLM_MAX_RETRIES": "0",
     }
     done = ratchet(
-        "debug", str(root), "--sandbox", "local", "--budget", "mid", "--top", "3", *args,
+        "debug", str(root), "--sandbox", sandbox, "--budget", "mid", "--top", "3", *args,
         env=env, timeout=600,
     )  # fmt: skip
     return done.returncode, done.stdout, done.stderr
 
 
+@pytest.mark.parametrize("sandbox", ["local", "docker"])
 def test_a_fix_that_breaks_a_test_then_one_that_edits_a_test_then_a_correct_one(
-    buggy: Path,
+    buggy: Path, sandbox: str
 ) -> None:
+    if sandbox == "docker":
+        docker_or_skip()
     script = [
         judgement(MEAN, blocks=3),
         code(BREAKS_ANOTHER),
@@ -89,7 +94,7 @@ def test_a_fix_that_breaks_a_test_then_one_that_edits_a_test_then_a_correct_one(
         code(CORRECT),
     ]
     with FakeLLM(*script) as server:
-        status, out, err = debug_mid(buggy, server, "--format", "json", "--apply")
+        status, out, err = debug_mid(buggy, server, "--format", "json", "--apply", sandbox=sandbox)
     assert status == 0, err  # the fix was written: nothing is left failing
     fix = json.loads(out)["fix"]
     steps = [(a["status"], a["step"]) for a in fix["attempts"]]
