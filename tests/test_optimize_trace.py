@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.gate import GateOptions
+import pytest
+
+from agent.gate import GateOptions, Target
 from agent.llm import LLMClient, Tier
 from agent.optimize import OptimizeOptions, optimize
 from agent.optimize.evidence import MARKER
+from agent.optimize.explain import take_side
+from sandbox.base import Session
 from tests.conftest import git_init, make, write_tree
 from tests.fake_llm import FakeLLM, Reply
 
@@ -72,3 +76,29 @@ def test_the_next_request_carries_both_traces_with_the_first_difference_marked(
     assert "in tests/test_calc.py::test_total_of_fractions_runs, call 1 of 1" in prompt
     # traced once, before the second round; not after the last
     assert sum("block by block" in line for line in said) == 1, said
+
+
+TRIPLE = "def double(x):\n    return 2 * x\n\n\ndef triple(x):\n    return 3 * x\n"
+
+
+@pytest.mark.parametrize(
+    ("function", "test"),
+    [
+        ("triple", "tests/test_mathy.py::test_double"),  # the test never calls it
+        ("double", "tests/test_mathy.py::test_missing"),  # no such test runs
+        ("halve", "tests/test_mathy.py::test_double"),  # not in the module at all
+    ],
+)
+def test_a_trace_that_cannot_be_taken_is_none_and_the_run_goes_on(
+    session: Session, function: str, test: str
+) -> None:
+    target = Target(f"mathy.{function}", "mathy/__init__.py", function, TRIPLE.encode())
+    files = {target.path: target.source}
+    assert take_side(session, target, test, target.source, files, 60.0) is None
+
+
+def test_a_trace_that_can_be_taken_has_the_calls_and_the_code(session: Session) -> None:
+    target = Target("mathy.double", "mathy/__init__.py", "double", TRIPLE.encode())
+    side = take_side(session, target, "tests/test_mathy.py::test_double", target.source, {}, 60.0)
+    assert side is not None and side.code == ("return 2 * x",)
+    assert [call.returned for call in side.calls] == ["42"]

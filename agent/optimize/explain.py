@@ -30,6 +30,7 @@ from agent.rewrite import Rejected
 from profilers.blocks import TEST_TIMEOUT, run_traces
 from profilers.probe import probe_files
 from profilers.ratchet_probe.cfg import function_graphs
+from sandbox.base import Session
 from sandbox.errors import SandboxError
 
 from .evidence import Side, render_comparison
@@ -64,10 +65,13 @@ def explain(ctx: Context, judged: Judged, originals: dict[str, Side | None]) -> 
     if not test or change is None:
         log.debug("no block trace for %s: no test to trace it in", judged.proposed.origin)
         return ""
+    timeout = bound(ctx, ctx.baseline.suite.run.duration, "test suite").seconds
     if test not in originals:
-        originals[test] = take_side(ctx, test, target.source, {})
+        originals[test] = take_side(ctx.session, target, test, target.source, {}, timeout)
     original = originals[test]
-    candidate = take_side(ctx, test, change.source, change.files) if original else None
+    candidate = None
+    if original is not None:
+        candidate = take_side(ctx.session, target, test, change.source, change.files, timeout)
     if original is None or candidate is None:
         return ""
     return render_comparison(test, original, candidate)
@@ -81,18 +85,23 @@ def traced_test(ctx: Context, verdict: Verdict) -> str:
     return next((t for t in base.callers.tests if t in base.passed), "")
 
 
-def take_side(ctx: Context, test: str, source: bytes, files: dict[str, bytes]) -> Side | None:
+def take_side(
+    session: Session,
+    target: Target,
+    test: str,
+    source: bytes,
+    files: dict[str, bytes],
+    timeout: float | None,
+) -> Side | None:
     """The target's calls in `test` with `files` in the workspace, and its blocks' code in
     `source` (its module's text there); None, logged, when no call could be traced."""
-    target = ctx.baseline.target
     text = source.decode("utf-8", errors="replace")
     graph = function_graphs(text, target.path).get(target.qualname)
     if graph is None:
         log.debug("no block trace in %s: %s is not in the module", test, target.qualname)
         return None
-    timeout = bound(ctx, ctx.baseline.suite.run.duration, "test suite").seconds
     try:
-        with ctx.session.workspace({**files, **probe_files()}) as ws:
+        with session.workspace({**files, **probe_files()}) as ws:
             ref = f"{target.path}::{target.qualname}"
             run = run_traces(ws, [test], [ref], timeout=timeout, test_timeout=TEST_TIMEOUT)
     except SandboxError as exc:
