@@ -32,13 +32,19 @@ from tasks.debug import DebugTask, debug_tasks  # noqa: E402
 TOP = 10  # blocks asked for: a bug ranked below this is "not found"
 
 
+def task_repo(task: DebugTask, scratch: Path) -> Path:
+    """The task as a user's git repo under `scratch`, without the files that give the bug away."""
+    repo = scratch / task.name
+    shutil.copytree(task.root, repo, ignore=shutil.ignore_patterns("fix.diff", "bug.toml"))
+    for argv in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "task"]):
+        git = ["git", "-c", "user.name=b", "-c", "user.email=b@b", *argv]
+        subprocess.run(git, cwd=repo, check=True)
+    return repo
+
+
 def localize(task: DebugTask, cache: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
-        repo = Path(scratch) / task.name
-        shutil.copytree(task.root, repo, ignore=shutil.ignore_patterns("fix.diff", "bug.toml"))
-        for argv in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "task"]):
-            git = ["git", "-c", "user.name=b", "-c", "user.email=b@b", *argv]
-            subprocess.run(git, cwd=repo, check=True)
+        repo = task_repo(task, Path(scratch))
         started = time.monotonic()
         done = subprocess.run(
             [sys.executable, "-m", "agent", "debug", str(repo), "--sandbox", "local",

@@ -111,7 +111,10 @@ def test_a_fix_that_breaks_a_test_then_one_that_edits_a_test_then_a_correct_one(
 
     first = server.requests[0]["messages"][-1]["content"]
     assert BUGGY in first and "tests/test_stats.py:5 in test_mean" in first
-    assert "[block 1] stats/__init__.py::mean, line 8:" in first and "return = 1.5" in first
+    assert (
+        "[block 1] in stats/__init__.py::mean (line 8 of the file):" in first
+        and "return = 1.5" in first
+    )
     assert "site-packages" not in first  # the traceback's frames of the repo only
     round_two = server.requests[2]["messages"][-1]["content"]
     assert "was rejected at the suite step" in round_two and "test_mean_of_none" in round_two
@@ -159,8 +162,9 @@ GOOD = {"block": 1, "verdict": "wrong", "explanation": "off by one"}
 FINE = {"block": 2, "verdict": "Correct", "explanation": "sets the total"}
 
 
-def test_a_judgement_is_read_bare_or_fenced() -> None:
-    for text in (verdicts(GOOD, FINE), f"```json\n{verdicts(GOOD, FINE)}\n```"):
+def test_a_judgement_is_read_bare_fenced_or_with_a_trailing_comma() -> None:
+    trailing = verdicts(GOOD, FINE).replace("}]", "},\n]")
+    for text in (verdicts(GOOD, FINE), f"```json\n{verdicts(GOOD, FINE)}\n```", trailing):
         review = parse_review(text, BLOCKS)
         assert isinstance(review, Review), review
         assert review.wrong == (1,) and review.fix == MEAN
@@ -179,7 +183,7 @@ def test_a_judgement_is_read_bare_or_fenced() -> None:
         (verdicts(GOOD, {**FINE, "verdict": "maybe"}), 'use "correct" or "wrong"'),
         (verdicts(GOOD, {**FINE, "explanation": ""}), "no explanation"),
         (verdicts(GOOD, {**FINE, "block": True}), '"block": the block\'s number'),
-        (verdicts(GOOD, FINE, fix=None), '"fix" must name the function'),
+        (verdicts(GOOD, FINE, fix=None), '"fix" must be a string'),
     ],
 )
 def test_an_unreadable_judgement_says_what_was_wrong(text: str, says: str) -> None:

@@ -19,6 +19,7 @@ tokens, seconds) would be passed. A reply that cannot be read after its one retr
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -57,6 +58,7 @@ log = logging.getLogger(__name__)
 TRACE_LINES = 40  # of a rejected fix's trace fed back to the model
 EVIDENCE_LINES = 8  # of the failing run's output fed back
 FRAMES = 3  # innermost traceback frames shown
+REF = re.compile(r"[\w./-]+\.py::[\w.]+\w")  # path::qualname inside a sentence
 Status = Literal["accepted", "rejected", "unreadable"]
 
 
@@ -186,11 +188,16 @@ def _round(loop: Loop, round_: int, told: Sequence[str]) -> tuple[Attempt, Chang
     )
     if isinstance(review, ReplyError):
         return Attempt(round_, "unreadable", "review", review.message), None, ""
-    target = _resolve(loop, review.fix)
+    target = _resolve(loop, review.fix) if review.fix else "no function was named"
+    if isinstance(target, str) and "::" not in review.fix:
+        # no usable name: the function of the first block judged wrong, else of the top block
+        chosen = _suspect_ref(loop, review.wrong[0] if review.wrong else 1)
+        log.debug("the judgement names no function (%s); fixing %s", target, chosen)
+        target = _resolve(loop, chosen)
     if isinstance(target, str):
         attempt = Attempt(round_, "rejected", "fix", target, review.fix, review.verdicts)
         return attempt, None, f"Round {round_}: {target}"
-    asked = render_fix(messages, review, target.path, target.qualname)
+    asked = render_fix(messages, review, target.path, target.qualname, target.function_text())
     fix = ask_for_candidate(
         loop.llm,
         asked,
@@ -302,6 +309,11 @@ def _test_source(sources: Mapping[str, str], nodeid: str) -> str:
     return found if isinstance(found, str) else ""
 
 
+def _suspect_ref(loop: Loop, number: int) -> str:
+    block = loop.report.blocks[min(number, len(loop.report.blocks)) - 1].suspect.block
+    return f"{block.path}::{block.qualname}"
+
+
 def _resolve(loop: Loop, named: str) -> Target | str:
     """The function the model named, as path::qualname (or a shown function's bare name), or
     a sentence saying why it names none."""
@@ -311,6 +323,10 @@ def _resolve(loop: Loop, named: str) -> Target | str:
         )
     )
     ref = named.strip().strip("`")
+    if ref not in shown:  # small models write a sentence around the name: find the name in it
+        mentioned = [s for s in shown if s in named]
+        token = REF.search(named)
+        ref = mentioned[0] if len(mentioned) == 1 else token.group(0) if token else ref
     if "::" not in ref:
         matches = [s for s in shown if s.split("::")[1].rsplit(".", 1)[-1] == ref.rsplit(".")[-1]]
         ref = matches[0] if len(matches) == 1 else ref

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -27,6 +28,8 @@ from .reply import ReplyError
 
 log = logging.getLogger(__name__)
 FENCED = re.compile(r"^\s*```[a-zA-Z]*[ \t]*\n(.*?)\n[ \t]*```\s*$", re.DOTALL)
+TRAILING_COMMA = re.compile(r",(\s*[\]}])")
+DEF = ("def ", "async def ")
 Judged = Literal["correct", "wrong"]
 
 
@@ -69,7 +72,7 @@ class BlockVerdict:
 @dataclass(frozen=True)
 class Review:
     verdicts: tuple[BlockVerdict, ...]
-    fix: str  # the path::qualname the model chose to fix
+    fix: str  # the path::qualname the model chose to fix ("": none, or none Ratchet can use)
     text: str  # the reply as sent, for the conversation that follows
 
     @property
@@ -87,6 +90,8 @@ def render_review(task: DebugTask) -> list[Message]:
         functions="\n\n".join(_function(f) for f in task.functions),
         blocks="\n\n".join(_block(b) for b in task.blocks),
         attempts="".join(f"\n{a.strip()}\n" for a in task.attempts),
+        refs=", ".join(f.ref for f in task.functions),
+        skeleton=skeleton([b.number for b in task.blocks]),
     )
     return [
         {"role": "system", "content": fill("debug_system.txt")},
@@ -95,16 +100,30 @@ def render_review(task: DebugTask) -> list[Message]:
 
 
 def render_fix(
-    messages: Sequence[Message], review: Review, path: str, qualname: str
+    messages: Sequence[Message], review: Review, path: str, qualname: str, source: str
 ) -> list[Message]:
-    """The conversation continued: the model's judgement, then the request for the fix."""
+    """The conversation continued: the model's judgement, then the request for the fix of the
+    function whose current text is `source`."""
     name = last_name(qualname)
-    ask = fill("debug_fix.txt", name=name, path=path, fence="```")
+    signature = _fence(signature_of(source))
+    ask = fill("debug_fix.txt", name=name, path=path, fence="```", signature=signature)
     return [
         *messages,
         {"role": "assistant", "content": review.text},
         {"role": "user", "content": ask},
     ]
+
+
+def signature_of(source: str) -> str:
+    """The def's header, decorators left out: from the `def` line to the line ending in `:`."""
+    lines = textwrap.dedent(source).splitlines()
+    start = next((i for i, ln in enumerate(lines) if ln.lstrip().startswith(DEF)), 0)
+    end = next((i for i in range(start, len(lines)) if _code(lines[i]).endswith(":")), start)
+    return "\n".join(lines[start : end + 1])
+
+
+def _code(line: str) -> str:
+    return line.split("#", 1)[0].rstrip()
 
 
 def ask_review(
@@ -130,17 +149,33 @@ def ask_review(
         return first
     log.debug("unreadable judgement (%s):\n%s", first.message, text)
     again = fill(
-        "review_error.txt", message=first.message, blocks=", ".join(str(b) for b in blocks)
+        "review_error.txt",
+        message=first.message,
+        blocks=", ".join(str(b) for b in blocks),
+        skeleton=skeleton(blocks),
     )
     retry = [*messages, {"role": "assistant", "content": text}, {"role": "user", "content": again}]
-    return parse_review(complete(retry), blocks)
+    second = complete(retry)
+    parsed = parse_review(second, blocks)
+    if isinstance(parsed, ReplyError):
+        log.debug("unreadable judgement again (%s):\n%s", parsed.message, second)
+    return parsed
+
+
+def skeleton(blocks: Sequence[int]) -> str:
+    """The reply's shape with the block numbers filled in: small models copy a shape far more
+    reliably than they follow a description of one (and then number blocks by their lines)."""
+    entries = ",\n".join(
+        f'  {{"block": {b}, "verdict": "...", "explanation": "..."}}' for b in blocks
+    )
+    return f'{{"blocks": [\n{entries}\n], "fix": "..."}}'
 
 
 def parse_review(text: str, blocks: Sequence[int]) -> Review | ReplyError:
     """The verdicts in the reply, or what is wrong with its shape, in sentences for the model."""
     body = match.group(1) if (match := FENCED.match(text)) else text.strip()
     try:
-        data = json.loads(body)
+        data = _loads(body)
     except json.JSONDecodeError as exc:
         return ReplyError(
             f"your reply is not one JSON object ({exc.msg} at line {exc.lineno}, column "
@@ -160,10 +195,21 @@ def parse_review(text: str, blocks: Sequence[int]) -> Review | ReplyError:
         verdicts[verdict.block] = verdict
     if missing := [b for b in blocks if b not in verdicts]:
         return ReplyError(f"block {missing[0]} has no verdict; judge every block shown.")
-    fix = data.get("fix")
-    if not isinstance(fix, str) or not fix.strip():
-        return ReplyError('"fix" must name the function to fix, as path::name.')
-    return Review(tuple(verdicts[b] for b in blocks), fix.strip(), text)
+    fix = data.get("fix", "")
+    if not isinstance(fix, str):
+        return ReplyError('"fix" must be a string: the function to fix, as path::name.')
+    return Review(tuple(verdicts[b] for b in blocks), fix.strip().strip("."), text)
+
+
+def _loads(body: str) -> object:
+    """JSON, forgiving one thing small models often do: a comma before a closing bracket."""
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError:
+        relaxed = TRAILING_COMMA.sub(r"\1", body)
+        if relaxed == body:
+            raise
+        return json.loads(relaxed)
 
 
 def _verdict(item: object) -> BlockVerdict | ReplyError:
@@ -191,7 +237,8 @@ def _function(shown: ShownFunction) -> str:
 
 def _block(block: ShownBlock) -> str:
     states = "\n".join(f"  {line}" for line in block.states) or "  (not run in the failing test)"
-    head = f"[block {block.number}] {block.ref}, line {block.lines}:"
+    lines = f"line{'s' if '-' in block.lines else ''} {block.lines}"
+    head = f"[block {block.number}] in {block.ref} ({lines} of the file):"
     return f"{head}\n{_fence(block.code)}\nAfter it:\n{states}"
 
 
