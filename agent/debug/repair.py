@@ -35,15 +35,13 @@ from agent.llm import (
 )
 from agent.llm.review import (
     BlockVerdict,
-    DebugTask,
     ShownBlock,
-    ShownFunction,
     ask_review,
     render_fix,
     render_review,
 )
-from agent.rewrite import Definition, function_source, locate_function
-from profilers.blocks import TestRun, run_traces
+from agent.rewrite import Definition, locate_function
+from profilers.blocks import run_traces
 from profilers.hotspots import module_name
 from profilers.probe import probe_files
 from profilers.ratchet_probe.cfg import function_graphs
@@ -51,13 +49,13 @@ from sandbox.base import Session
 
 from ..profiling import sources_of
 from .fixgate import Before, FixVerdict, gate_fix, protected_digests
-from .report import DebugReport, Located
+from .report import DebugReport
+from .shown import debug_task, shown_block
 from .trace import Traced, TracedCall, render_text
 
 log = logging.getLogger(__name__)
 TRACE_LINES = 40  # of a rejected fix's trace fed back to the model
 EVIDENCE_LINES = 8  # of the failing run's output fed back
-FRAMES = 3  # innermost traceback frames shown
 REF = re.compile(r"[\w./-]+\.py::[\w.]+\w")  # path::qualname inside a sentence
 Status = Literal["accepted", "rejected", "unreadable"]
 
@@ -231,11 +229,13 @@ def _fitted(
 ) -> tuple[list[dict[str, str]] | None, list[ShownBlock]]:
     """The review request with as many blocks (most suspicious first) and earlier rounds (latest
     first) as the model's context holds; None when not even the top block fits."""
-    blocks = [_shown_block(number, b) for number, b in enumerate(loop.report.blocks, 1)]
+    blocks = [shown_block(number, b) for number, b in enumerate(loop.report.blocks, 1)]
     room = loop.tier.profile.room()
     for keep_told in range(len(told), -1, -1):
         for count in range(len(blocks), 0, -1):
-            task = _task(loop, blocks[:count], told[len(told) - keep_told :])
+            task = debug_task(
+                loop.report, loop.sources, blocks[:count], told[len(told) - keep_told :]
+            )
             messages = render_review(task)
             if estimate_messages(messages) <= room:
                 return messages, blocks[:count]
@@ -249,64 +249,6 @@ def _too_large(loop: Loop) -> str:
         f"context of {loop.tier.model} with room for a reply; debug one test with --test, or "
         "use a model with a larger context"
     )
-
-
-def _task(loop: Loop, blocks: Sequence[ShownBlock], told: Sequence[str]) -> DebugTask:
-    failing = loop.report.failing[0]
-    refs = list(dict.fromkeys(b.ref for b in blocks))
-    functions = tuple(f for ref in refs if (f := _shown_function(loop.sources, ref)) is not None)
-    return DebugTask(
-        failing.nodeid,
-        _failure(failing),
-        functions,
-        tuple(blocks),
-        _test_source(loop.sources, failing.nodeid),
-        tuple(told),
-    )
-
-
-def _shown_block(number: int, located: Located) -> ShownBlock:
-    ref = located.suspect.block
-    lines = str(ref.start_line)
-    if ref.end_line != ref.start_line:
-        lines += f"-{ref.end_line}"
-    states = tuple(
-        f"call {e.call}, #{e.iteration}: "
-        + (", ".join(f"{n} = {v}" for n, v in e.state) or "(no variable changed)")
-        for e in located.executions
-    )
-    return ShownBlock(number, f"{ref.path}::{ref.qualname}", lines, located.code, states)
-
-
-def _shown_function(sources: Mapping[str, str], ref: str) -> ShownFunction | None:
-    path, _, qualname = ref.partition("::")
-    qualname = qualname.replace(".<locals>", "")
-    text = sources.get(path)
-    found = locate_function(text, qualname, path=path) if text is not None else None
-    if not isinstance(found, Definition) or text is None:
-        return None
-    code = function_source(text, qualname, path=path)
-    return None if not isinstance(code, str) else ShownFunction(ref, found.first_line, code)
-
-
-def _failure(test: TestRun) -> str:
-    failure = test.failure
-    if failure is None:
-        return "It failed; pytest gave no exception."
-    ours = [f for f in failure.frames if not f[0].startswith("/")] or list(failure.frames)
-    where = "\n".join(f"  {path}:{line} in {name}" for path, line, name in ours[-FRAMES:])
-    hang = " (a hang: the test was stopped by the timeout)" if failure.hang else ""
-    return (
-        f"It failed{hang} with:\n  {failure.message.strip()}\nraised at (innermost last):\n{where}"
-    )
-
-
-def _test_source(sources: Mapping[str, str], nodeid: str) -> str:
-    path, _, rest = nodeid.partition("::")
-    qualname = rest.split("[", 1)[0].replace("::", ".")
-    text = sources.get(path)
-    found = function_source(text, qualname, path=path) if text and qualname else None
-    return found if isinstance(found, str) else ""
 
 
 def _suspect_ref(loop: Loop, number: int) -> str:
