@@ -4,12 +4,18 @@ the real local sandbox, the real fix gate; and the judgement's strict parsing.""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from agent.llm.reply import ReplyError
 from agent.llm.review import Review, parse_review
+from agent.rewrite import function_source
+from benchmarks.localize import task_repo
+from tasks.debug import debug_tasks
 from tests.conftest import docker_or_skip, git_init, write_tree
 from tests.fake_llm import FakeLLM, Reply
 from tests.test_cli import ratchet
@@ -189,3 +195,24 @@ def test_a_judgement_is_read_bare_fenced_or_with_a_trailing_comma() -> None:
 def test_an_unreadable_judgement_says_what_was_wrong(text: str, says: str) -> None:
     problem = parse_review(text, BLOCKS)
     assert isinstance(problem, ReplyError) and says in problem.message
+
+
+@pytest.mark.parametrize("name", ["ledger", "calclex", "invoicing"])  # a method, a hang, src/
+def test_the_reference_fix_of_a_debug_task_is_accepted(name: str, tmp_path: Path) -> None:
+    """The gate against the task suite's own answers: the planted bug's known fix, sent as the
+    model's reply, passes every step (a gate that refused it would refuse any correct fix)."""
+    task = next(t for t in debug_tasks() if t.name == name)
+    fixed = tmp_path / "fixed"
+    shutil.copytree(task.root, fixed)
+    subprocess.run(["patch", "-s", "-p1", "-i", "fix.diff"], cwd=fixed, check=True)
+    qualname = task.function.replace(".<locals>", "")
+    source = function_source((fixed / task.file).read_text(), qualname, path=task.file)
+    assert isinstance(source, str)
+    repo = task_repo(task, tmp_path)
+    script = [judgement(f"{task.file}::{task.function}", blocks=3), code(textwrap.dedent(source))]
+    with FakeLLM(*script) as server:
+        status, out, err = debug_mid(repo, server, "--format", "json", "--test-timeout", "3")
+    assert status == 1, err  # failing tests found, and a fix proposed (not written)
+    fix = json.loads(out)["fix"]
+    assert fix["verdict"] == "accepted", fix["attempts"]
+    assert f"+++ b/{task.file}" in fix["patch"]
