@@ -17,7 +17,6 @@ Cheapest first, the first failing step decides:
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from sandbox.base import RunResult, Session
 from sandbox.layout import is_protected_path
 
 from ..gate import Change, Target, apply_candidate, check_on_host
+from ..gate.steps import changed_files, hash_files
 from ..rewrite import Rejected
 
 log = logging.getLogger(__name__)
@@ -59,14 +59,6 @@ class FixVerdict:
     change: Change | None = None
 
 
-def protected_digests(session: Session) -> dict[str, str]:
-    repo = session.repo
-    return {
-        name: hashlib.sha256((repo.root / name).read_bytes()).hexdigest()
-        for name in repo.layout.protected
-    }
-
-
 def gate_fix(session: Session, target: Target, candidate: str, before: Before) -> FixVerdict:
     """The verdict on `candidate` (the new def of `target`); never raises for a bad fix."""
     if is_protected_path(target.path):
@@ -94,7 +86,7 @@ def _suite(session: Session, change: Change, before: Before) -> FixVerdict:
     protected = sorted(before.protected)
     with session.workspace({**change.files, **probe_files()}) as ws:
         report = run_suite(ws, (), timeout=timeout)
-        digests = ws.run(["sh", "-c", 'sha256sum -- "$@" 2>&1; true', "sh", *protected])
+        digests = hash_files(ws, protected)
     problem = _suite_problem(report, before, timeout) or _written(before.protected, digests)
     if problem:
         evidence = tail(report.run, EVIDENCE_LINES, sep="\n")
@@ -138,12 +130,11 @@ def _suite_problem(report: SuiteReport, before: Before, timeout: float) -> str |
 
 
 def _written(protected: Mapping[str, str], run: RunResult) -> str | None:
-    seen = {}
-    for line in run.stdout.splitlines():
-        digest, _, name = line.partition("  ")
-        seen[name.strip()] = digest.strip()
-    if changed := sorted(n for n, d in protected.items() if seen.get(n) != d):
-        return f"after the suite ran, {changed[0]} differs from the repo's copy: a fix must never write to test files."
+    if changed := changed_files(protected, run):
+        return (
+            f"after the suite ran, {changed[0]} differs from the repo's copy: a fix must never "
+            "write to test files."
+        )
     return None
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from agent.gate import Change, Target
+from agent.gate.baseline import protected_digests
 from agent.llm import (
     BudgetExhausted,
     Completer,
@@ -48,7 +49,7 @@ from profilers.ratchet_probe.cfg import function_graphs
 from sandbox.base import Session
 
 from ..profiling import sources_of
-from .fixgate import Before, FixVerdict, gate_fix, protected_digests
+from .fixgate import Before, FixVerdict, gate_fix
 from .report import DebugReport
 from .shown import debug_task, shown_block
 from .trace import Traced, TracedCall, render_text
@@ -141,7 +142,7 @@ def repair(
         frozenset(report.passing),
         report.collected,
         report.seconds,
-        protected_digests(session),
+        protected_digests(session.repo),
     )
     loop = Loop(
         session,

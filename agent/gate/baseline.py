@@ -31,7 +31,7 @@ from profilers.measure import (
     probe_files,
 )
 from profilers.suite import SuiteReport, describe_failures, run_suite
-from sandbox.base import Session
+from sandbox.base import PreparedRepo, Session
 
 from .target import GateError, Target
 from .timeouts import FLOOR, MULTIPLE
@@ -129,10 +129,16 @@ def take_baseline(
         measurement, left_out = _measure(meter, target.function, callers.workload, options)
     except (behaviour.BehaviourError, MeasurementError) as exc:
         raise GateError(f"the baseline of {target.function} could not be taken: {exc}") from exc
-    files = {name: digest((repo.root / name).read_bytes()) for name in repo.layout.protected}
+    files = protected_digests(repo)
     return Baseline(
         target, suite, paths, callers, recording, generated, measurement, files, left_out
     )
+
+
+def protected_digests(repo: PreparedRepo) -> dict[str, str]:
+    """The sha256 of each of the layout's protected files as the repo has them: what a change
+    must leave exactly as it is (see steps.changed_files)."""
+    return {name: digest((repo.root / name).read_bytes()) for name in repo.layout.protected}
 
 
 def excluded(test: str, patterns: tuple[str, ...]) -> bool:

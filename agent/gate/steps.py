@@ -4,7 +4,7 @@ applied. Each returns a `Check`: passed, or failed with a reason and the evidenc
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from statistics import median
 
@@ -16,7 +16,7 @@ from profilers.measure import MeasurementError, Meter, TimedOut, Whole
 from profilers.probe import probe_files
 from profilers.runs import tail
 from profilers.suite import SuiteReport, run_suite
-from sandbox.base import RunResult, Session
+from sandbox.base import RunResult, Session, Workspace
 
 from .baseline import Baseline, GateOptions
 from .target import Change
@@ -139,8 +139,23 @@ def _suite(
         report = run_suite(ws, tests, timeout=timeout, extra_args=ctx.meter.quiet)
         names = sorted(ctx.baseline.test_files)
         if digest and names:
-            digests = ws.run(["sh", "-c", 'sha256sum -- "$@" 2>&1; true', "sh", *names])
+            digests = hash_files(ws, names)
     return report, digests
+
+
+def hash_files(ws: Workspace, names: Sequence[str]) -> RunResult:
+    """`sha256sum` of `names` in the workspace, after a run: read by changed_files."""
+    return ws.run(["sh", "-c", 'sha256sum -- "$@" 2>&1; true', "sh", *names])
+
+
+def changed_files(expected: Mapping[str, str], run: RunResult) -> list[str]:
+    """The files of `expected` (path -> sha256) whose digest in `run` (hash_files) differs or
+    is missing, sorted."""
+    seen = {}
+    for line in run.stdout.splitlines():
+        digest, _, name = line.partition("  ")
+        seen[name.strip()] = digest.strip()
+    return sorted(n for n, d in expected.items() if seen.get(n) != d)
 
 
 def _tally(report: SuiteReport, baseline_passed: int) -> SuiteTally:
@@ -192,12 +207,7 @@ def _outcome_problem(base: SuiteReport, now: SuiteReport) -> str | None:
 
 
 def _written_tests(base: Baseline, run: RunResult) -> str | None:
-    seen = {}
-    for line in run.stdout.splitlines():
-        digest, _, name = line.partition("  ")
-        seen[name.strip()] = digest.strip()
-    changed = sorted(n for n, d in base.test_files.items() if seen.get(n) != d)
-    if changed:
+    if changed := changed_files(base.test_files, run):
         return (
             f"after the suite ran, {changed[0]} differs from the repo's copy: a rewrite must "
             "never write to test files."
